@@ -1,0 +1,461 @@
+package dev.txfn;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.txfn.internal.PoolStarter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL connection pool (HikariCP) tuned for where it runs: one lazily opened connection per Lambda
+ * sandbox, a small elastic pool elsewhere. Hand it to {@link Tx#create(Database)}; no public method hands out
+ * a connection.
+ *
+ * <p>Building never connects: the first connection is opened by the first transaction. Connections are not
+ * validated when borrowed (that would cost a round trip per Lambda invocation); a transaction whose
+ * connection proves dead before any statement completed is re-run on a fresh one instead. Connections stay
+ * in auto-commit mode between transactions, announce an application name in the startup packet and enable
+ * TCP keepalive; with {@linkplain Builder#transactionPooling(boolean) transaction pooling} (PgBouncer in
+ * transaction mode, RDS Proxy) no named server-side prepared statements are used.
+ *
+ * <p>Neither {@link #toString()}, nor {@link #jdbcUrl()}, nor any exception or log line of this class
+ * contains the password.
+ *
+ * <p>Thread-safe: share one instance per process and close it on shutdown.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource pool;
+    private final DatabaseSettings settings;
+
+    private Database(HikariDataSource pool, DatabaseSettings settings) {
+        this.pool = pool;
+        this.settings = settings;
+    }
+
+    /**
+     * A pool configured from the process environment ({@link System#getenv()}); see {@link #fromEnv(Map)}.
+     *
+     * @return the pool, not yet connected
+     * @throws InvalidConfigurationException if a variable is missing, malformed or out of range; the message
+     *     names the variable and never contains the password
+     */
+    public static Database fromEnv() {
+        return fromEnv(System.getenv());
+    }
+
+    /**
+     * A pool configured from the given environment variables. Empty variables count as unset.
+     *
+     * <ul>
+     *   <li>{@code DATABASE_URL}: a {@code postgres://} or {@code postgresql://} URI
+     *       ({@code postgres://user:password@host:port/database?sslmode=require}, percent-encoded as in
+     *       libpq) or a {@code jdbc:postgresql:} URL. Other query parameters become pgjdbc properties.
+     *   <li>{@code PGHOST} (default {@code localhost}), {@code PGPORT} (5432), {@code PGDATABASE} (default:
+     *       the user name), {@code PGUSER}, {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGAPPNAME}: as in
+     *       libpq, each fills in what {@code DATABASE_URL} leaves out, or everything when it is unset.
+     *   <li>{@code TXFN_MAX_POOL_SIZE}, {@code TXFN_CONNECTION_TIMEOUT_MS}: override the pool size and the
+     *       time to wait for a connection.
+     *   <li>{@code TXFN_POOLING}: {@code session} (the default) or {@code transaction} when connecting
+     *       through PgBouncer in transaction mode or RDS Proxy.
+     *   <li>{@code AWS_LAMBDA_FUNCTION_NAME}: when non-empty, Lambda tuning applies and it is the default
+     *       application name.
+     * </ul>
+     *
+     * @param environment the variables, typically {@link System#getenv()}
+     * @return the pool, not yet connected
+     * @throws InvalidConfigurationException if a variable is missing, malformed or out of range, or neither
+     *     {@code DATABASE_URL} nor {@code PGUSER} is set; the message names the variable and never contains
+     *     the password
+     */
+    public static Database fromEnv(Map<String, String> environment) {
+        return DatabaseEnvironment.builder(environment).build();
+    }
+
+    /**
+     * A builder, with Lambda tuning when the environment variable {@code AWS_LAMBDA_FUNCTION_NAME} is
+     * non-empty.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder(System.getenv());
+    }
+
+    /** The pool's connections, for {@link Tx} in this package only. */
+    DataSource dataSource() {
+        return pool;
+    }
+
+    /**
+     * The number of connections checked out of the pool right now.
+     *
+     * @return a snapshot, 0 once closed
+     */
+    public int activeConnections() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        return pool.isClosed() || mx == null ? 0 : mx.getActiveConnections();
+    }
+
+    /**
+     * The number of open connections waiting in the pool right now.
+     *
+     * @return a snapshot, 0 once closed
+     */
+    public int idleConnections() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        return pool.isClosed() || mx == null ? 0 : mx.getIdleConnections();
+    }
+
+    /**
+     * The number of open connections, checked out or idle, right now.
+     *
+     * @return a snapshot, 0 once closed
+     */
+    public int totalConnections() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        return pool.isClosed() || mx == null ? 0 : mx.getTotalConnections();
+    }
+
+    /**
+     * Closes every idle connection now, and every checked-out one when it is returned (HikariCP's soft
+     * eviction). Use it after a failover, a credential rotation, or when a Lambda sandbox is about to be
+     * frozen for long. Does nothing once closed. Never throws.
+     */
+    public void evictIdleConnections() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        if (!pool.isClosed() && mx != null) {
+            mx.softEvictConnections();
+        }
+    }
+
+    /**
+     * Whether Lambda tuning applies.
+     *
+     * @return {@code true} when built inside AWS Lambda or with {@link Builder#lambda(boolean) lambda(true)}
+     */
+    public boolean isLambda() {
+        return settings.lambda();
+    }
+
+    /**
+     * Whether connections go through a transaction-mode pooler (PgBouncer, RDS Proxy), so that no session
+     * state and no named prepared statements are used.
+     *
+     * @return {@code true} in transaction pooling mode
+     */
+    public boolean transactionPooling() {
+        return settings.transactionPooling();
+    }
+
+    /**
+     * The most connections this pool opens at once.
+     *
+     * @return at least 1
+     */
+    public int maximumPoolSize() {
+        return settings.maximumPoolSize();
+    }
+
+    /**
+     * The {@code application_name} the connections announce (shown in {@code pg_stat_activity}).
+     *
+     * @return the application name
+     */
+    public String applicationName() {
+        return settings.applicationName();
+    }
+
+    /**
+     * The JDBC URL of this database without credentials, with the driver properties this pool uses, e.g.
+     * {@code jdbc:postgresql://db.example.com:5432/app?ApplicationName=orders&assumeMinServerVersion=10...}.
+     * Together with {@link #user()} and the password you already hold it suits tools such as Flyway.
+     *
+     * @return the URL; never contains the password
+     */
+    public String jdbcUrl() {
+        return settings.jdbcUrl();
+    }
+
+    /**
+     * The user name connections log in as.
+     *
+     * @return the user name
+     */
+    public String user() {
+        return settings.user();
+    }
+
+    /**
+     * Closes every connection and stops the pool. Checked-out connections are closed as they are returned.
+     * Idempotent; never throws.
+     */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /**
+     * Host, port, database, user and pool mode; never the password.
+     *
+     * @return a description for logs
+     */
+    @Override
+    public String toString() {
+        return "Database[host=" + settings.host() + ", port=" + settings.port() + ", database="
+                + settings.database() + ", user=" + settings.user() + ", pooling="
+                + (settings.transactionPooling() ? "transaction" : "session") + ", maximumPoolSize="
+                + settings.maximumPoolSize() + ", lambda=" + settings.lambda() + (pool.isClosed() ? ", closed" : "")
+                + "]";
+    }
+
+
+    /**
+     * Configures a {@link Database}. Setters only record values; {@link #build()} validates them all. A URL
+     * given with {@link #url(String)} supplies defaults for host, port, database, user, password, sslmode,
+     * application name and driver properties; the dedicated setters win over it whatever the call order.
+     * Passing {@code null} to a setter clears it.
+     *
+     * <p>Not thread-safe; use one builder on one thread.
+     */
+    public static final class Builder {
+        final String functionName;
+        final Map<String, String> origins = new HashMap<>();
+        final Map<String, String> properties = new LinkedHashMap<>();
+        String url;
+        String host;
+        Integer port;
+        String database;
+        String user;
+        String password;
+        String sslMode;
+        String applicationName;
+        Integer maximumPoolSize;
+        Duration connectionTimeout;
+        Duration idleTimeout;
+        Duration maxLifetime;
+        boolean transactionPooling;
+        Boolean lambda;
+
+        Builder(Map<String, String> environment) {
+            String name = environment.get("AWS_LAMBDA_FUNCTION_NAME");
+            this.functionName = name == null || name.isBlank() ? null : name;
+        }
+
+        /**
+         * Where to connect, as a {@code postgres://} or {@code postgresql://} URI (percent-encoded as in
+         * libpq) or a {@code jdbc:postgresql:} URL, with optional credentials and query parameters.
+         *
+         * @param url the URL, or {@code null}
+         * @return this builder
+         */
+        public Builder url(String url) {
+            this.url = url;
+            return origin("url", "url");
+        }
+
+        /**
+         * The same as {@link #url(String)}: accepts a {@code jdbc:postgresql:} URL or a {@code postgres://} URI.
+         *
+         * @param jdbcUrl the URL, or {@code null}
+         * @return this builder
+         */
+        public Builder jdbcUrl(String jdbcUrl) {
+            this.url = jdbcUrl;
+            return origin("url", "jdbcUrl");
+        }
+
+        /**
+         * The host name or IP address; default {@code localhost}.
+         *
+         * @param host the host, or {@code null}
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = host;
+            return origin("host", "host");
+        }
+
+        /**
+         * The port, 1 to 65535; default 5432.
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return origin("port", "port");
+        }
+
+        /**
+         * The database name; default: the user name.
+         *
+         * @param database the database, or {@code null}
+         * @return this builder
+         */
+        public Builder database(String database) {
+            this.database = database;
+            return origin("database", "database");
+        }
+
+        /**
+         * The user name; required here or in the URL.
+         *
+         * @param user the user, or {@code null}
+         * @return this builder
+         */
+        public Builder user(String user) {
+            this.user = user;
+            return origin("user", "user");
+        }
+
+        /**
+         * The password; none by default. Kept only by the pool, never shown.
+         *
+         * @param password the password, or {@code null}
+         * @return this builder
+         */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * The pgjdbc {@code sslmode}: {@code disable}, {@code allow}, {@code prefer} (the driver's default),
+         * {@code require}, {@code verify-ca} or {@code verify-full}.
+         *
+         * @param sslMode the mode, or {@code null}
+         * @return this builder
+         */
+        public Builder sslMode(String sslMode) {
+            this.sslMode = sslMode;
+            return origin("sslMode", "sslMode");
+        }
+
+        /**
+         * The {@code application_name} shown in {@code pg_stat_activity}; default: the Lambda function name,
+         * else {@code txfn}. Sent in the startup packet, so it costs no round trip.
+         *
+         * @param applicationName the name, or {@code null}
+         * @return this builder
+         */
+        public Builder applicationName(String applicationName) {
+            this.applicationName = applicationName;
+            return origin("applicationName", "applicationName");
+        }
+
+        /**
+         * The most connections open at once, at least 1; default 1 in Lambda (one invocation at a time per
+         * sandbox), else 10.
+         *
+         * @param maximumPoolSize the size
+         * @return this builder
+         */
+        public Builder maximumPoolSize(int maximumPoolSize) {
+            this.maximumPoolSize = maximumPoolSize;
+            return origin("maximumPoolSize", "maximumPoolSize");
+        }
+
+        /**
+         * How long to wait for a connection, from the pool or from the server, at least 250 ms; default
+         * 3 s in Lambda, else 10 s. Also sets the driver's TCP {@code connectTimeout} (rounded up to seconds).
+         *
+         * @param connectionTimeout the timeout, or {@code null}
+         * @return this builder
+         */
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+            return origin("connectionTimeout", "connectionTimeout");
+        }
+
+        /**
+         * How long a connection may sit idle before it is closed: zero (never) or at least 10 s, and at least
+         * 1 s below {@link #maxLifetime(Duration) maxLifetime}; default 5 min in Lambda (below the 350 s after
+         * which a NAT gateway drops idle flows), else 10 min.
+         *
+         * @param idleTimeout the timeout, or {@code null}
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return origin("idleTimeout", "idleTimeout");
+        }
+
+        /**
+         * How long a connection may live: zero (forever) or at least 30 s; default 10 min in Lambda, else
+         * 30 min.
+         *
+         * @param maxLifetime the lifetime, or {@code null}
+         * @return this builder
+         */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+            return origin("maxLifetime", "maxLifetime");
+        }
+
+        /**
+         * Whether connections go through PgBouncer in transaction mode or RDS Proxy: then pgjdbc uses no
+         * named server-side prepared statements ({@code prepareThreshold=0}). Default {@code false}.
+         *
+         * @param transactionPooling {@code true} behind a transaction-mode pooler
+         * @return this builder
+         */
+        public Builder transactionPooling(boolean transactionPooling) {
+            this.transactionPooling = transactionPooling;
+            return this;
+        }
+
+        /**
+         * Whether to apply Lambda tuning; default: whether {@code AWS_LAMBDA_FUNCTION_NAME} is non-empty.
+         *
+         * @param lambda {@code true} for Lambda tuning
+         * @return this builder
+         */
+        public Builder lambda(boolean lambda) {
+            this.lambda = lambda;
+            return this;
+        }
+
+        /**
+         * An extra pgjdbc connection property, e.g. {@code sslrootcert}. Wins over txfn's defaults and over the
+         * URL's query parameters. {@code user}, {@code password} and {@code sslmode} have their own setters.
+         *
+         * @param name the pgjdbc property name
+         * @param value its value, or {@code null} to remove it
+         * @return this builder
+         */
+        public Builder property(String name, String value) {
+            if (value == null) {
+                properties.remove(name);
+            } else {
+                properties.put(name, value);
+            }
+            return this;
+        }
+
+        /** Makes validation messages for {@code setting} name {@code source} (an environment variable). */
+        Builder origin(String setting, String source) {
+            origins.put(setting, source);
+            return this;
+        }
+
+        /**
+         * Validates the configuration and creates the pool, without connecting.
+         *
+         * @return the pool
+         * @throws InvalidConfigurationException if a setting is missing, malformed or out of range; the
+         *     message names the setting and its bound, never the password
+         */
+        public Database build() {
+            PoolTuning tuning = PoolTuning.of(this);
+            return new Database(PoolStarter.start(tuning.hikari()), tuning.settings());
+        }
+
+        String nameOf(String setting) {
+            return origins.getOrDefault(setting, setting);
+        }
+    }
+}

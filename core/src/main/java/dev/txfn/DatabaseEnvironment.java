@@ -1,0 +1,93 @@
+package dev.txfn;
+
+import dev.txfn.internal.PostgresUrl;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns environment variables into a {@link Database.Builder}, as documented on
+ * {@link Database#fromEnv(Map)}. Validation messages name the variable a value came from. Stateless.
+ */
+final class DatabaseEnvironment {
+    private static final String DATABASE_URL = "DATABASE_URL";
+
+    private DatabaseEnvironment() {
+    }
+
+    static Database.Builder builder(Map<String, String> env) {
+        Objects.requireNonNull(env, "environment");
+        Database.Builder builder = new Database.Builder(env);
+        String url = value(env, DATABASE_URL);
+        if (url == null && value(env, "PGUSER") == null) {
+            throw new InvalidConfigurationException(DATABASE_URL, "is not set, and neither is PGUSER");
+        }
+        PostgresUrl parsed = url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(url, DATABASE_URL);
+        // As in libpq, the URL wins and the PG* variables fill in what it leaves out.
+        fill(builder, "host", parsed.host(), env, "PGHOST", builder::host);
+        fill(builder, "database", parsed.database(), env, "PGDATABASE", builder::database);
+        fill(builder, "user", parsed.user(), env, "PGUSER", builder::user);
+        fill(builder, "sslMode", parsed.sslMode(), env, "PGSSLMODE", builder::sslMode);
+        fill(builder, "applicationName", parsed.applicationName(), env, "PGAPPNAME", builder::applicationName);
+        builder.password(parsed.password() != null ? parsed.password() : value(env, "PGPASSWORD"));
+        parsed.properties().forEach(builder::property);
+        if (parsed.port() != null) {
+            builder.port(parsed.port()).origin("port", DATABASE_URL);
+        } else if (value(env, "PGPORT") != null) {
+            builder.port((int) number(env, "PGPORT", "a number between 1 and 65535")).origin("port", "PGPORT");
+        }
+        if (parsed.user() == null && value(env, "PGUSER") == null) {
+            throw new InvalidConfigurationException(DATABASE_URL, "names no user, and PGUSER is not set");
+        }
+        overrides(builder, env);
+        return builder;
+    }
+
+    private static void overrides(Database.Builder builder, Map<String, String> env) {
+        if (value(env, "TXFN_MAX_POOL_SIZE") != null) {
+            builder.maximumPoolSize((int) number(env, "TXFN_MAX_POOL_SIZE", "a whole number"))
+                    .origin("maximumPoolSize", "TXFN_MAX_POOL_SIZE");
+        }
+        if (value(env, "TXFN_CONNECTION_TIMEOUT_MS") != null) {
+            builder.connectionTimeout(Duration.ofMillis(number(env, "TXFN_CONNECTION_TIMEOUT_MS", "milliseconds")))
+                    .origin("connectionTimeout", "TXFN_CONNECTION_TIMEOUT_MS");
+        }
+        String pooling = value(env, "TXFN_POOLING");
+        if (pooling != null) {
+            switch (pooling.toLowerCase(Locale.ROOT)) {
+                case "session" -> builder.transactionPooling(false);
+                case "transaction" -> builder.transactionPooling(true);
+                default -> throw new InvalidConfigurationException(
+                        "TXFN_POOLING", "must be 'session' or 'transaction', was '" + pooling + "'");
+            }
+        }
+    }
+
+    private static void fill(Database.Builder builder, String setting, String fromUrl, Map<String, String> env,
+            String variable, Consumer<String> setter) {
+        if (fromUrl != null) {
+            setter.accept(fromUrl);
+            builder.origin(setting, DATABASE_URL);
+        } else if (value(env, variable) != null) {
+            setter.accept(value(env, variable));
+            builder.origin(setting, variable);
+        }
+    }
+
+    /** A whole number that fits an int; the range is checked by the builder, which names the variable. */
+    private static long number(Map<String, String> env, String variable, String expected) {
+        String text = value(env, variable);
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException(variable, "must be " + expected + ", was '" + text + "'");
+        }
+    }
+
+    private static String value(Map<String, String> env, String variable) {
+        String value = env.get(variable);
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.txfn;
+
+import com.zaxxer.hikari.HikariConfig;
+import dev.txfn.internal.PostgresUrl;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A validated {@link Database.Builder}: the HikariCP configuration to start and what the database reports
+ * about itself. Validation messages name the setting (or the environment variable it came from) and its
+ * bound, HikariCP style, and never the password; values that came out of a URL were validated, without being
+ * quoted, by {@link PostgresUrl}.
+ *
+ * @param hikari the pool configuration, password included
+ * @param settings the description, password excluded
+ */
+record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
+    private static final String DRIVER_CLASS = "org.postgresql.Driver";
+    private static final String APPLICATION_NAME_PROPERTY = "ApplicationName";
+    private static final Set<String> DEDICATED_PROPERTIES = Set.of("user", "password", "sslmode");
+    private static final Set<String> SECRET_PROPERTIES = Set.of("password", "sslpassword");
+    private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration MIN_MAX_LIFETIME = Duration.ofSeconds(30);
+    private static final long MAX_VALIDATION_TIMEOUT_MS = 5_000;
+
+    static PoolTuning of(Database.Builder b) {
+        PostgresUrl parsed = b.url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(b.url, b.nameOf("url"));
+        String user = nonEmpty(b, "user", first(b.user, parsed.user()));
+        if (user == null) {
+            throw invalid(b, "user", "is required, in a URL or with user(String)");
+        }
+        String host = checkHost(b, first(b.host, parsed.host(), "localhost"));
+        int port = first(b.port, parsed.port(), 5432);
+        if (port < 1 || port > 65535) {
+            throw invalid(b, "port", "must be between 1 and 65535, was " + port);
+        }
+        String database = first(nonEmpty(b, "database", first(b.database, parsed.database())), user);
+        boolean lambda = b.lambda != null ? b.lambda : b.functionName != null;
+        int poolSize = first(b.maximumPoolSize, lambda ? 1 : 10);
+        if (poolSize < 1) {
+            throw invalid(b, "maximumPoolSize", "must be at least 1, was " + poolSize);
+        }
+        long connectionMs = millis(b, "connectionTimeout",
+                first(b.connectionTimeout, Duration.ofSeconds(lambda ? 3 : 10)), MIN_CONNECTION_TIMEOUT, false);
+        long lifetimeMs = millis(b, "maxLifetime",
+                first(b.maxLifetime, Duration.ofMinutes(lambda ? 10 : 30)), MIN_MAX_LIFETIME, true);
+        long idleMs = millis(b, "idleTimeout",
+                first(b.idleTimeout, Duration.ofMinutes(lambda ? 5 : 10)), MIN_IDLE_TIMEOUT, true);
+        if (lifetimeMs > 0 && idleMs > lifetimeMs - 1_000) {
+            throw invalid(b, "idleTimeout", "must be at most " + b.nameOf("maxLifetime") + " - 1 s ("
+                    + (lifetimeMs - 1_000) + " ms), was " + idleMs + " ms");
+        }
+        String applicationName = nonEmpty(b, "applicationName", first(b.applicationName,
+                b.properties.get(APPLICATION_NAME_PROPERTY), parsed.applicationName(), b.functionName, "txfn"));
+        Map<String, String> properties = driverProperties(b, parsed, applicationName, connectionMs);
+
+        String baseUrl = "jdbc:postgresql://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port
+                + "/" + encode(database);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("txfn");
+        config.setDriverClassName(DRIVER_CLASS);
+        config.setJdbcUrl(baseUrl);
+        config.setUsername(user);
+        config.setPassword(first(b.password, parsed.password()));
+        properties.forEach(config::addDataSourceProperty);
+        // Jdbi believes a transaction is already open on an auto-commit-off connection and never commits.
+        config.setAutoCommit(true);
+        // Building never connects; the first transaction opens the first connection.
+        config.setInitializationFailTimeout(-1);
+        // Nothing is opened ahead of demand (HikariCP's default, minimumIdle = maximumPoolSize, would fill the
+        // pool in the background right after building) and a quiet service holds no sessions after idleTimeout.
+        config.setMinimumIdle(0);
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(connectionMs);
+        config.setValidationTimeout(Math.min(MAX_VALIDATION_TIMEOUT_MS, connectionMs));
+        config.setIdleTimeout(idleMs);
+        config.setMaxLifetime(lifetimeMs);
+        // Keepalive would be an isValid round trip per idle connection; TCP keepalive covers NATs for free.
+        config.setKeepaliveTime(0);
+        DatabaseSettings settings = new DatabaseSettings(host, port, database, user, applicationName, lambda,
+                b.transactionPooling, poolSize, baseUrl + "?" + query(properties));
+        return new PoolTuning(config, settings);
+    }
+
+    private static Map<String, String> driverProperties(
+            Database.Builder b, PostgresUrl parsed, String applicationName, long connectionMs) {
+        for (String name : b.properties.keySet()) {
+            if (name == null || name.isBlank()) {
+                throw invalid(b, "property", "names must not be empty");
+            }
+            if (DEDICATED_PROPERTIES.contains(name)) {
+                String setter = name.equals("sslmode") ? "sslMode" : name;
+                throw invalid(b, "property", "'" + name + "' has its own setter; use " + setter + "(String)");
+            }
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put(APPLICATION_NAME_PROPERTY, applicationName);
+        // pgjdbc then sends application_name in the startup packet instead of a SET after connecting.
+        result.put("assumeMinServerVersion", "10");
+        result.put("tcpKeepAlive", "true");
+        result.put("connectTimeout", Long.toString(Math.min(Integer.MAX_VALUE, (connectionMs + 999) / 1_000)));
+        String sslMode = first(b.sslMode, parsed.sslMode());
+        if (sslMode != null && !PostgresUrl.SSL_MODES.contains(sslMode)) {
+            throw invalid(b, "sslMode", "must be one of " + String.join(", ", PostgresUrl.SSL_MODES)
+                    + ", was '" + sslMode + "'");
+        }
+        if (sslMode != null) {
+            result.put("sslmode", sslMode);
+        }
+        if (b.transactionPooling) {
+            // Otherwise even COMMIT becomes a named prepared statement, which pins or breaks the pooler.
+            result.put("prepareThreshold", "0");
+        }
+        result.putAll(parsed.properties());
+        result.putAll(b.properties);
+        result.put(APPLICATION_NAME_PROPERTY, applicationName);
+        return result;
+    }
+
+    private static String checkHost(Database.Builder b, String host) {
+        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+            throw invalid(b, "host", "must be a host name or IP address, was '" + host + "'");
+        }
+        if (host.startsWith("/")) {
+            throw invalid(b, "host", "Unix-domain sockets are not supported; give a TCP host name, was '"
+                    + host + "'");
+        }
+        return host;
+    }
+
+    private static String nonEmpty(Database.Builder b, String setting, String value) {
+        if (value != null && value.isBlank()) {
+            throw invalid(b, setting, "must not be empty");
+        }
+        return value;
+    }
+
+    private static long millis(
+            Database.Builder b, String setting, Duration value, Duration minimum, boolean zeroMeansNever) {
+        if (zeroMeansNever && value.isZero()) {
+            return 0;
+        }
+        if (value.compareTo(minimum) < 0) {
+            throw invalid(b, setting, "must be " + (zeroMeansNever ? "0 (never) or " : "") + "at least "
+                    + minimum.toMillis() + " ms, was " + value.toMillis() + " ms");
+        }
+        try {
+            return value.toMillis();
+        } catch (ArithmeticException e) {
+            throw invalid(b, setting, "is too large, was " + value);
+        }
+    }
+
+    private static InvalidConfigurationException invalid(Database.Builder b, String setting, String problem) {
+        return new InvalidConfigurationException(b.nameOf(setting), problem);
+    }
+
+    private static String query(Map<String, String> properties) {
+        return properties.entrySet().stream()
+                .filter(e -> !SECRET_PROPERTIES.contains(e.getKey()))
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** pgjdbc decodes URL parts with {@code URLDecoder}, the inverse of this. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... candidates) {
+        for (T candidate : candidates) {
+            if (candidate != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

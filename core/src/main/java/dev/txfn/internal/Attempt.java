@@ -1,0 +1,236 @@
+package dev.txfn.internal;
+
+import dev.txfn.DeadlineExceededException;
+import dev.txfn.TxOptions;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * The state of one attempt of one transaction: which transaction-local commands still have to ride along with
+ * the next statement, how many statements completed, and the first statement failure (which a later 25P02
+ * "transaction is aborted" would otherwise hide). Confined to the thread running the attempt.
+ */
+final class Attempt implements SqlLogger {
+    /** A statement may overrun the deadline by this much before its timeout is re-capped. */
+    static final long DEADLINE_TOLERANCE_NANOS = 20_000_000L;
+
+    private final int number;
+    private final TxOptions options;
+    private final Instant deadline;
+    private final long deadlineNanos;
+    private final boolean postgres;
+    private final SqlLogger delegate;
+    private final long startNanos;
+
+    private int completedStatements;
+    private SQLException firstFailure;
+    private boolean beginCommandsDelivered;
+    private boolean reserved;
+    private long reservedTimeout;
+    private boolean reservedFromDeadline;
+    /** statement_timeout in force, in ms; 0 when none. */
+    private long timeoutInForceMillis;
+    private boolean timeoutFromDeadline;
+
+    Attempt(int number, TxOptions options, Instant deadline, long deadlineNanos, boolean postgres, SqlLogger delegate) {
+        this.number = number;
+        this.options = options;
+        this.deadline = deadline;
+        this.deadlineNanos = deadlineNanos;
+        this.postgres = postgres;
+        this.delegate = delegate;
+        this.startNanos = System.nanoTime();
+    }
+
+    int number() {
+        return number;
+    }
+
+    TxOptions options() {
+        return options;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    int completedStatements() {
+        return completedStatements;
+    }
+
+    SQLException firstFailure() {
+        return firstFailure;
+    }
+
+    boolean timeoutFromDeadline() {
+        return timeoutFromDeadline;
+    }
+
+    Instant deadline() {
+        return deadline;
+    }
+
+    /** Whether the attempt runs on PostgreSQL and needs the statement builder that carries its commands. */
+    boolean needsStatementBuilder() {
+        return postgres && (deadline != null || hasBeginCommands());
+    }
+
+    private boolean hasBeginCommands() {
+        return options.isolation() != null || options.readOnly() || options.deferrable()
+                || options.statementTimeout() != null || options.lockTimeout() != null
+                || options.idleInTransactionTimeout() != null || !options.settings().isEmpty();
+    }
+
+    /**
+     * Fails when the deadline has passed: nothing may be sent after it.
+     *
+     * @throws DeadlineExceededException if it has passed
+     */
+    void checkDeadline(String what) {
+        if (deadline != null && System.nanoTime() - deadlineNanos >= 0) {
+            throw new DeadlineExceededException("deadline " + deadline + " passed before " + what, deadline, null,
+                    null);
+        }
+    }
+
+    /**
+     * The commands that must run in the same flight as, and before, the next statement, or {@code null}. They
+     * stay reserved for that statement until it reports {@link #delivered()} or {@link #released()}; while
+     * reserved, other statements get none.
+     */
+    String[] commandsBefore() {
+        checkDeadline("the next statement was sent");
+        if (reserved) {
+            return null;
+        }
+        List<String> commands = null;
+        long previousTimeout = timeoutInForceMillis;
+        boolean previousFromDeadline = timeoutFromDeadline;
+        if (!beginCommandsDelivered) {
+            commands = beginCommands();
+        } else if (deadline != null) {
+            String recap = deadlineRecap();
+            if (recap != null) {
+                commands = List.of(recap);
+            }
+        }
+        if (commands == null || commands.isEmpty()) {
+            return null;
+        }
+        reserved = true;
+        reservedTimeout = previousTimeout;
+        reservedFromDeadline = previousFromDeadline;
+        return commands.toArray(new String[0]);
+    }
+
+    /** The reserved commands reached the server with their statement. */
+    void delivered() {
+        reserved = false;
+        beginCommandsDelivered = true;
+    }
+
+    /** The statement holding the reserved commands was closed unexecuted; the next statement carries them. */
+    void released() {
+        if (reserved) {
+            reserved = false;
+            timeoutInForceMillis = reservedTimeout;
+            timeoutFromDeadline = reservedFromDeadline;
+        }
+    }
+
+    private List<String> beginCommands() {
+        List<String> commands = new ArrayList<>(4);
+        if (options.isolation() != null || options.readOnly() || options.deferrable()) {
+            StringBuilder sb = new StringBuilder("SET TRANSACTION");
+            if (options.isolation() != null) {
+                sb.append(" ISOLATION LEVEL ").append(options.isolation().sql());
+            }
+            if (options.readOnly()) {
+                sb.append(options.isolation() != null ? "," : "").append(" READ ONLY");
+            }
+            if (options.deferrable()) {
+                sb.append(options.isolation() != null || options.readOnly() ? "," : "").append(" DEFERRABLE");
+            }
+            commands.add(sb.toString());
+        }
+        long timeout = effectiveStatementTimeoutMillis(System.nanoTime());
+        if (timeout > 0) {
+            commands.add("SET LOCAL statement_timeout = " + timeout);
+        }
+        if (options.lockTimeout() != null) {
+            commands.add("SET LOCAL lock_timeout = " + options.lockTimeout().toMillis());
+        }
+        if (options.idleInTransactionTimeout() != null) {
+            commands.add("SET LOCAL idle_in_transaction_session_timeout = "
+                    + options.idleInTransactionTimeout().toMillis());
+        }
+        for (Map.Entry<String, String> setting : options.settings().entrySet()) {
+            commands.add("SET LOCAL " + setting.getKey() + " = " + literal(setting.getValue()));
+        }
+        return commands;
+    }
+
+    /** Caps the statement timeout by the time left; records what is in force from now on. */
+    private long effectiveStatementTimeoutMillis(long now) {
+        long option = options.statementTimeout() == null ? 0 : options.statementTimeout().toMillis();
+        long effective = option;
+        timeoutFromDeadline = false;
+        if (deadline != null) {
+            long left = Math.max(1, (deadlineNanos - now) / 1_000_000L);
+            if (option == 0 || left < option) {
+                effective = left;
+                timeoutFromDeadline = true;
+            }
+        }
+        timeoutInForceMillis = effective;
+        return effective;
+    }
+
+    /** A SET LOCAL re-capping the timeout when the one in force would let the next statement outrun the deadline. */
+    private String deadlineRecap() {
+        long now = System.nanoTime();
+        long wouldEnd = timeoutInForceMillis == 0 ? Long.MAX_VALUE : now + timeoutInForceMillis * 1_000_000L;
+        if (timeoutInForceMillis != 0 && wouldEnd - deadlineNanos <= DEADLINE_TOLERANCE_NANOS) {
+            return null;
+        }
+        return "SET LOCAL statement_timeout = " + effectiveStatementTimeoutMillis(now);
+    }
+
+    /** An escape-string literal: the same meaning whatever {@code standard_conforming_strings} says. */
+    static String literal(String value) {
+        StringBuilder sb = new StringBuilder(value.length() + 4).append("E'");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\'' || c == '\\') {
+                sb.append(c);
+            }
+            sb.append(c);
+        }
+        return sb.append('\'').toString();
+    }
+
+    @Override
+    public void logBeforeExecution(StatementContext context) {
+        delegate.logBeforeExecution(context);
+    }
+
+    @Override
+    public void logAfterExecution(StatementContext context) {
+        completedStatements++;
+        delegate.logAfterExecution(context);
+    }
+
+    @Override
+    public void logException(StatementContext context, SQLException ex) {
+        if (firstFailure == null) {
+            firstFailure = ex;
+        }
+        delegate.logException(context, ex);
+    }
+
+}

@@ -1,0 +1,138 @@
+package dev.txfn.internal;
+
+import dev.txfn.CheckViolationException;
+import dev.txfn.ConnectionLostException;
+import dev.txfn.DatabaseException;
+import dev.txfn.DeadlockException;
+import dev.txfn.ForeignKeyViolationException;
+import dev.txfn.IdleInTransactionTimeoutException;
+import dev.txfn.LockTimeoutException;
+import dev.txfn.NotNullViolationException;
+import dev.txfn.SerializationFailureException;
+import dev.txfn.StatementTimeoutException;
+import dev.txfn.TxException;
+import dev.txfn.UniqueViolationException;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Maps SQLSTATEs to txfn's failure types. The whole cause chain is searched (and each SQLException's
+ * next-exception chain), since drivers, pools and Jdbi all wrap, and a deadlock can surface several layers down.
+ */
+public final class FailureClassifier {
+    /** SQLSTATE of "current transaction is aborted": it hides the error that aborted the transaction. */
+    static final String IN_FAILED_TRANSACTION = "25P02";
+
+    private FailureClassifier() {
+    }
+
+    /**
+     * Finds the most telling SQLException in {@code failure}'s causes: the first with a SQLSTATE other than
+     * 25P02, else the first with any SQLSTATE, else the first at all.
+     *
+     * @param failure what was thrown
+     * @return the SQLException or {@code null} when none is in the chain
+     */
+    public static SQLException findSqlException(Throwable failure) {
+        SQLException anyState = null;
+        SQLException any = null;
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    String state = e.getSQLState();
+                    if (state != null && !state.equals(IN_FAILED_TRANSACTION)) {
+                        return e;
+                    }
+                    if (state != null && anyState == null) {
+                        anyState = e;
+                    }
+                    if (any == null) {
+                        any = e;
+                    }
+                    if (e.getNextException() == e) {
+                        break;
+                    }
+                }
+            }
+        }
+        return anyState != null ? anyState : any;
+    }
+
+    /**
+     * Whether a SQLSTATE means the connection is gone: class 08, or the server shutting down or terminating
+     * the session (57P01..57P03).
+     *
+     * @param sqlState the state, may be {@code null}
+     * @return {@code true} for connection loss
+     */
+    public static boolean isConnectionLoss(String sqlState) {
+        return sqlState != null
+                && (sqlState.startsWith("08") || sqlState.equals("57P01") || sqlState.equals("57P02")
+                        || sqlState.equals("57P03"));
+    }
+
+    /**
+     * Translates a driver failure into the txfn type for its SQLSTATE.
+     *
+     * @param sql the driver's exception
+     * @param cause what to attach as the cause (usually the exception that was thrown, which wraps {@code sql})
+     * @param beforeFirstStatement whether no statement of the attempt had completed (for connection loss)
+     * @return the typed failure; never {@code null}
+     */
+    public static TxException translate(SQLException sql, Throwable cause, boolean beforeFirstStatement) {
+        String state = sql.getSQLState();
+        String message = sql.getMessage();
+        if (state == null) {
+            return new DatabaseException(message, null, cause);
+        }
+        if (isConnectionLoss(state)) {
+            return new ConnectionLostException(message, state, beforeFirstStatement, cause);
+        }
+        switch (state) {
+            case "40001":
+                return new SerializationFailureException(message, cause);
+            case "40P01":
+                return new DeadlockException(message, cause);
+            case "23505":
+                return new UniqueViolationException(message, constraint(sql), table(sql), column(sql), cause);
+            case "23503":
+                return new ForeignKeyViolationException(message, constraint(sql), table(sql), column(sql), cause);
+            case "23502":
+                return new NotNullViolationException(message, constraint(sql), table(sql), column(sql), cause);
+            case "23514":
+                return new CheckViolationException(message, constraint(sql), table(sql), column(sql), cause);
+            case "57014":
+                return new StatementTimeoutException(message, cause);
+            case "55P03":
+                return new LockTimeoutException(message, cause);
+            case "25P03":
+                return new IdleInTransactionTimeoutException(message, cause);
+            default:
+                return new DatabaseException(message, state, cause);
+        }
+    }
+
+    private static ServerErrorMessage serverError(SQLException sql) {
+        return sql instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+    }
+
+    private static String constraint(SQLException sql) {
+        ServerErrorMessage m = serverError(sql);
+        return m == null ? null : m.getConstraint();
+    }
+
+    private static String table(SQLException sql) {
+        ServerErrorMessage m = serverError(sql);
+        return m == null ? null : m.getTable();
+    }
+
+    private static String column(SQLException sql) {
+        ServerErrorMessage m = serverError(sql);
+        return m == null ? null : m.getColumn();
+    }
+}

@@ -1,0 +1,437 @@
+package dev.txfn.internal;
+
+import dev.txfn.CommitOutcomeUnknownException;
+import dev.txfn.ConnectionLostException;
+import dev.txfn.ConnectionUnavailableException;
+import dev.txfn.DatabaseException;
+import dev.txfn.DeadlineExceededException;
+import dev.txfn.NestedTransactionException;
+import dev.txfn.Tx;
+import dev.txfn.TxEvent;
+import dev.txfn.TxException;
+import dev.txfn.TxListener;
+import dev.txfn.TxOptions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.transaction.TransactionException;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Tx} implementation: one attempt after another until one commits, a failure is final, the retry
+ * policy is exhausted or the deadline is near. Immutable; derived instances share the Jdbi, listener and
+ * open-transaction count of the one they came from.
+ */
+public final class TransactionRunner implements Tx {
+    private static final Logger LOG = LoggerFactory.getLogger(Tx.class);
+    /** Attempts re-run because their connection was found dead before any statement completed. */
+    static final int MAX_STALE_CONNECTION_RERUNS = 2;
+    private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+
+    private final Shared shared;
+    private final TxOptions options;
+    private final Instant deadline;
+
+    /** What a runner and everything derived from it share. */
+    private static final class Shared {
+        final Jdbi jdbi;
+        final boolean postgres;
+        final Runnable evictIdleConnections;
+        final TxListener listener;
+        final AtomicInteger open = new AtomicInteger();
+
+        Shared(Jdbi jdbi, boolean postgres, Runnable evictIdleConnections, TxListener listener) {
+            this.jdbi = jdbi;
+            this.postgres = postgres;
+            this.evictIdleConnections = evictIdleConnections;
+            this.listener = listener;
+        }
+    }
+
+    private TransactionRunner(Shared shared, TxOptions options, Instant deadline) {
+        this.shared = shared;
+        this.options = options;
+        this.deadline = deadline;
+    }
+
+    /**
+     * Creates a runner over a PostgreSQL data source.
+     *
+     * @param dataSource where connections come from (auto-commit on)
+     * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
+     *     too after a freeze) are replaced; may be {@code null}
+     * @param options default options
+     * @param listener the listener
+     * @param jdbiCustomizer applied to the Jdbi instance once
+     * @return the runner
+     */
+    public static Tx create(DataSource dataSource, Runnable evictIdleConnections, TxOptions options,
+            TxListener listener, Consumer<Jdbi> jdbiCustomizer) {
+        return create(dataSource, true, evictIdleConnections, options, listener, jdbiCustomizer);
+    }
+
+    /**
+     * Creates a runner; {@code postgres=false} applies options the plain JDBC way (isolation and read-only
+     * through the connection; timeouts and settings ignored), for in-memory databases in unit tests.
+     *
+     * @param dataSource where connections come from (auto-commit on)
+     * @param postgres whether the database is PostgreSQL
+     * @param evictIdleConnections see {@link #create(DataSource, Runnable, TxOptions, TxListener, Consumer)}
+     * @param options default options
+     * @param listener the listener
+     * @param jdbiCustomizer applied to the Jdbi instance once
+     * @return the runner
+     */
+    public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
+            TxOptions options, TxListener listener, Consumer<Jdbi> jdbiCustomizer) {
+        Jdbi jdbi = Jdbi.create(dataSource);
+        if (postgres) {
+            jdbi.installPlugin(new PostgresPlugin());
+        }
+        jdbi.registerRowMapper(new RecordMapperFactory());
+        jdbiCustomizer.accept(jdbi);
+        Shared shared = new Shared(jdbi, postgres, evictIdleConnections == null ? () -> { } : evictIdleConnections,
+                listener);
+        return new TransactionRunner(shared, options, null);
+    }
+
+    @Override
+    public <T, X extends Exception> T inTransaction(HandleCallback<T, X> callback) throws X {
+        return run(options, callback);
+    }
+
+    @Override
+    public <T, X extends Exception> T inTransaction(TxOptions txOptions, HandleCallback<T, X> callback) throws X {
+        return run(Objects.requireNonNull(txOptions, "options"), callback);
+    }
+
+    @Override
+    public <T, X extends Exception> T readOnly(HandleCallback<T, X> callback) throws X {
+        return run(options.readOnly() ? options : options.withReadOnly(true), callback);
+    }
+
+    @Override
+    public <X extends Exception> void useTransaction(HandleConsumer<X> callback) throws X {
+        useTransaction(options, callback);
+    }
+
+    @Override
+    public <X extends Exception> void useTransaction(TxOptions txOptions, HandleConsumer<X> callback) throws X {
+        Objects.requireNonNull(callback, "callback");
+        run(Objects.requireNonNull(txOptions, "options"), h -> {
+            callback.useHandle(h);
+            return null;
+        });
+    }
+
+    @Override
+    public Tx withDeadline(Instant newDeadline) {
+        return new TransactionRunner(shared, options, Objects.requireNonNull(newDeadline, "deadline"));
+    }
+
+    @Override
+    public Tx withOptions(TxOptions newOptions) {
+        return new TransactionRunner(shared, Objects.requireNonNull(newOptions, "options"), deadline);
+    }
+
+    @Override
+    public TxOptions options() {
+        return options;
+    }
+
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public int openTransactions() {
+        return shared.open.get();
+    }
+
+    private <T, X extends Exception> T run(TxOptions txOptions, HandleCallback<T, X> callback) throws X {
+        Objects.requireNonNull(callback, "callback");
+        if (ACTIVE.get() != null) {
+            throw new NestedTransactionException("a transaction is already running on this thread; txfn does not"
+                    + " nest transactions (with a pool of one the inner one would wait for the connection timeout)."
+                    + " Compose the steps into one TxFn with flatMap, or pass the Handle down");
+        }
+        long deadlineNanos = deadline == null ? 0 : System.nanoTime() + nanosUntil(deadline);
+        ACTIVE.set(Boolean.TRUE);
+        shared.open.incrementAndGet();
+        try {
+            return retryLoop(txOptions, callback, deadlineNanos);
+        } finally {
+            shared.open.decrementAndGet();
+            ACTIVE.remove();
+        }
+    }
+
+    private <T, X extends Exception> T retryLoop(TxOptions txOptions, HandleCallback<T, X> callback,
+            long deadlineNanos) throws X {
+        int transientRetries = 0;
+        int staleReruns = 0;
+        for (int number = 1; ; number++) {
+            Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres,
+                    shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
+            try {
+                return runAttempt(attempt, callback);
+            } catch (Throwable failure) {
+                TxException typed = failure instanceof TxException t ? t : null;
+                if (typed instanceof ConnectionLostException lost && lost.beforeFirstStatement()
+                        && staleReruns < MAX_STALE_CONNECTION_RERUNS) {
+                    staleReruns++;
+                    shared.evictIdleConnections.run();
+                    notifyRetry(attempt, failure, Duration.ZERO);
+                    continue;
+                }
+                TxException reason = typed != null ? typed : classifyWrapped(failure, attempt);
+                if (reason != null && reason.isTransient() && !(reason instanceof ConnectionLostException)
+                        && transientRetries + 1 < txOptions.retryPolicy().maxAttempts()) {
+                    transientRetries++;
+                    Duration backoff = txOptions.retryPolicy().backoff(transientRetries);
+                    if (deadline == null || System.nanoTime() + backoff.toNanos() - deadlineNanos < 0) {
+                        notifyRetry(attempt, failure, backoff);
+                        sleep(backoff, failure);
+                        continue;
+                    }
+                }
+                throw failure;
+            }
+        }
+    }
+
+    /** The classification of a user exception that wraps a database failure, used only to decide on a retry. */
+    private static TxException classifyWrapped(Throwable failure, Attempt attempt) {
+        SQLException sql = FailureClassifier.findSqlException(failure);
+        return sql == null ? null : FailureClassifier.translate(sql, null, attempt.completedStatements() == 0);
+    }
+
+    private <T, X extends Exception> T runAttempt(Attempt attempt, HandleCallback<T, X> callback) throws X {
+        attempt.checkDeadline("the transaction began");
+        notify(attempt, null, Phase.BEGIN);
+        Handle handle = open(attempt);
+        Throwable failure = null;
+        try {
+            configure(handle, attempt);
+            handle.begin();
+            T result = callback.withHandle(handle);
+            ResultGuard.check(result);
+            ensureNotAborted(handle, attempt);
+            commit(handle, attempt);
+            notify(attempt, null, Phase.COMMIT);
+            return result;
+        } catch (Throwable t) {
+            failure = translate(t, attempt);
+            rollback(handle, failure);
+            notify(attempt, failure, Phase.ROLLBACK);
+            throw sneaky(failure);
+        } finally {
+            close(handle, failure);
+        }
+    }
+
+    private Handle open(Attempt attempt) {
+        try {
+            return shared.jdbi.open();
+        } catch (ConnectionException e) {
+            SQLException sql = FailureClassifier.findSqlException(e);
+            String state = sql == null ? null : sql.getSQLState();
+            throw new ConnectionUnavailableException("could not obtain a connection for attempt " + attempt.number()
+                    + ": " + (sql == null ? e.getMessage() : sql.getMessage()), state, e);
+        }
+    }
+
+    private void configure(Handle handle, Attempt attempt) throws SQLException {
+        handle.setSqlLogger(attempt);
+        TxOptions o = attempt.options();
+        if (attempt.needsStatementBuilder()) {
+            handle.setStatementBuilder(new TransactionStatementBuilder(handle.getStatementBuilder(), attempt));
+        } else if (!shared.postgres) {
+            Connection c = handle.getConnection();
+            if (o.isolation() != null) {
+                c.setTransactionIsolation(jdbcIsolation(o));
+            }
+            if (o.readOnly()) {
+                c.setReadOnly(true);
+            }
+        }
+    }
+
+    private static int jdbcIsolation(TxOptions o) {
+        switch (o.isolation()) {
+            case SERIALIZABLE:
+                return Connection.TRANSACTION_SERIALIZABLE;
+            case REPEATABLE_READ:
+                return Connection.TRANSACTION_REPEATABLE_READ;
+            default:
+                return Connection.TRANSACTION_READ_COMMITTED;
+        }
+    }
+
+    /**
+     * PostgreSQL turns a COMMIT of an aborted transaction into a silent ROLLBACK. A callback that caught a
+     * statement's exception and returned normally must not be reported as committed.
+     */
+    private void ensureNotAborted(Handle handle, Attempt attempt) throws SQLException {
+        if (!shared.postgres) {
+            return;
+        }
+        Connection c = handle.getConnection();
+        if (c.isWrapperFor(BaseConnection.class)
+                && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
+            SQLException first = attempt.firstFailure();
+            if (first != null) {
+                throw FailureClassifier.translate(first, first, false);
+            }
+            throw new DatabaseException("the transaction was aborted by an error the callback caught; nothing was"
+                    + " committed", FailureClassifier.IN_FAILED_TRANSACTION, null);
+        }
+    }
+
+    private void commit(Handle handle, Attempt attempt) {
+        try {
+            handle.commit();
+        } catch (TransactionException e) {
+            SQLException sql = FailureClassifier.findSqlException(e);
+            if (sql == null || FailureClassifier.isConnectionLoss(sql.getSQLState())) {
+                throw new CommitOutcomeUnknownException("the connection failed after COMMIT was sent; the"
+                        + " transaction may or may not have committed"
+                        + (sql == null ? "" : ": " + sql.getMessage()), sql == null ? null : sql.getSQLState(), e);
+            }
+            // The server answered: it rolled back (serialization failure at commit, deferred constraint).
+            throw FailureClassifier.translate(sql, e, false);
+        }
+    }
+
+    /**
+     * The failure as the caller sees it: Jdbi and driver exceptions become typed {@link TxException}s; the
+     * callback's own exceptions and txfn's are left as they are.
+     */
+    private static Throwable translate(Throwable t, Attempt attempt) {
+        if (t instanceof TxException || !(t instanceof JdbiException || t instanceof SQLException)) {
+            return t;
+        }
+        SQLException sql = FailureClassifier.findSqlException(t);
+        if (sql == null) {
+            return t;
+        }
+        SQLException first = attempt.firstFailure();
+        if (FailureClassifier.IN_FAILED_TRANSACTION.equals(sql.getSQLState()) && first != null) {
+            sql = first;
+        }
+        if ("57014".equals(sql.getSQLState()) && attempt.timeoutFromDeadline()) {
+            return new DeadlineExceededException("statement cancelled to meet the deadline " + attempt.deadline()
+                    + ": " + sql.getMessage(), attempt.deadline(), "57014", t);
+        }
+        return FailureClassifier.translate(sql, t, attempt.completedStatements() == 0);
+    }
+
+    private static void rollback(Handle handle, Throwable failure) {
+        try {
+            if (handle.isInTransaction()) {
+                handle.rollback();
+            }
+        } catch (Throwable r) {
+            failure.addSuppressed(r);
+        }
+    }
+
+    private static void close(Handle handle, Throwable failure) {
+        try {
+            handle.close();
+        } catch (Throwable c) {
+            if (failure != null) {
+                failure.addSuppressed(c);
+            } else {
+                // Committed already: a failure to return the connection must not turn success into failure.
+                LOG.warn("closing the handle after commit failed; the connection is discarded", c);
+            }
+        }
+    }
+
+    private enum Phase { BEGIN, COMMIT, ROLLBACK }
+
+    private void notify(Attempt attempt, Throwable failure, Phase phase) {
+        try {
+            TxEvent event = event(attempt, failure, phase == Phase.BEGIN);
+            switch (phase) {
+                case BEGIN:
+                    shared.listener.onBegin(event);
+                    break;
+                case COMMIT:
+                    shared.listener.onCommit(event);
+                    break;
+                default:
+                    shared.listener.onRollback(event);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("TxListener failed on {}", phase, e);
+        }
+    }
+
+    private void notifyRetry(Attempt attempt, Throwable failure, Duration backoff) {
+        try {
+            shared.listener.onRetry(event(attempt, failure, false), backoff);
+        } catch (RuntimeException e) {
+            LOG.warn("TxListener failed on retry", e);
+        }
+    }
+
+    private static TxEvent event(Attempt attempt, Throwable failure, boolean begin) {
+        String state = null;
+        if (failure instanceof TxException t) {
+            state = t.sqlState();
+        } else if (failure != null) {
+            SQLException sql = FailureClassifier.findSqlException(failure);
+            state = sql == null ? null : sql.getSQLState();
+        }
+        Duration elapsed = begin ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - attempt.startNanos());
+        return new TxEvent(attempt.number(), attempt.options().readOnly(), elapsed, attempt.completedStatements(),
+                state, failure);
+    }
+
+    private static long nanosUntil(Instant instant) {
+        Duration left = Duration.between(Instant.now(), instant);
+        try {
+            return left.toNanos();
+        } catch (ArithmeticException e) {
+            return left.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static void sleep(Duration backoff, Throwable failure) {
+        if (backoff.isZero()) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(e);
+            throw sneaky(failure);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

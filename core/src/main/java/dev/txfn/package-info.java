@@ -1,0 +1,4 @@
+/**
+ * txfn: PostgreSQL transactions that always end before the callback returns.
+ */
+package dev.txfn;

@@ -1,0 +1,148 @@
+package dev.txfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** {@link Database.Builder#url(String)}: the libpq URI and pgjdbc URL forms. Building never connects. */
+class DatabaseUrlTest {
+
+    @Test
+    void uriIsPercentDecodedAndKeepsPlusSigns() {
+        try (Database db = Database.builder()
+                .url("postgres://app%40corp:p%40ss%2Fw%3Ard+x@db.example.com:6432/orders%20db?sslmode=require")
+                .build()) {
+            assertThat(db.user()).isEqualTo("app@corp");
+            assertThat(hikari(db).getPassword()).isEqualTo("p@ss/w:rd+x");
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://db.example.com:6432/orders+db?")
+                    .contains("sslmode=require");
+            assertThat(db.toString()).contains("host=db.example.com", "port=6432", "database=orders db");
+        }
+    }
+
+    @Test
+    void postgresqlSchemeIsAccepted() {
+        try (Database db = Database.builder().url("postgresql://u@h/d").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h:5432/d?");
+        }
+    }
+
+    @Test
+    void uriQueryParametersUseLibpqNames() {
+        try (Database db = Database.builder()
+                .url("postgres://u@ignored/ignored?host=h2&port=7000&dbname=d2&application_name=orders"
+                        + "&connect_timeout=7&sslrootcert=/etc/ca.pem")
+                .build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h2:7000/d2?");
+            assertThat(db.applicationName()).isEqualTo("orders");
+            Properties properties = hikari(db).getDataSourceProperties();
+            assertThat(properties.getProperty("connectTimeout")).isEqualTo("7");
+            assertThat(properties.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+        }
+    }
+
+    @Test
+    void ipv6HostsKeepTheirBrackets() {
+        try (Database db = Database.builder().url("postgres://u@[::1]:5433/d").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://[::1]:5433/d?");
+            assertThat(db.toString()).contains("host=::1");
+        }
+    }
+
+    @Test
+    void jdbcUrlTakesCredentialsAndPropertiesAsParameters() {
+        try (Database db = Database.builder()
+                .jdbcUrl("jdbc:postgresql://db:5433/app?user=u&password=s3cret&sslmode=verify-full&socketTimeout=30")
+                .build()) {
+            assertThat(db.user()).isEqualTo("u");
+            assertThat(hikari(db).getPassword()).isEqualTo("s3cret");
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://db:5433/app?")
+                    .contains("sslmode=verify-full", "socketTimeout=30")
+                    .doesNotContain("password", "user=");
+        }
+    }
+
+    @Test
+    void jdbcUrlWithoutHostDefaultsToLocalhost() {
+        try (Database db = Database.builder().url("jdbc:postgresql:app?user=u").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://localhost:5432/app?");
+        }
+    }
+
+    @Test
+    void databaseDefaultsToTheUserName() {
+        try (Database db = Database.builder().url("postgres://alice@h").build()) {
+            assertThat(db.toString()).contains("database=alice");
+        }
+    }
+
+    @Test
+    void dedicatedSettersWinOverTheUrlWhateverTheOrder() {
+        try (Database db = Database.builder()
+                .host("h2").port(7000).database("d2").user("u2").password("p2").sslMode("disable")
+                .url("postgres://u:p@h:5432/d?sslmode=require")
+                .build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h2:7000/d2?").contains("sslmode=disable");
+            assertThat(db.user()).isEqualTo("u2");
+            assertThat(hikari(db).getPassword()).isEqualTo("p2");
+        }
+    }
+
+    @Test
+    void unknownSchemeIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("mysql://u@h/d").build())
+                .isInstanceOfSatisfying(InvalidConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo("url"))
+                .hasMessageContaining("postgres://");
+    }
+
+    @Test
+    void nonNumericPortInUrlIsRejected() {
+        assertThatThrownBy(() -> Database.builder().jdbcUrl("jdbc:postgresql://h:abc/d?user=u").build())
+                .isInstanceOfSatisfying(InvalidConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo("jdbcUrl"))
+                .hasMessageContaining("port must be a number between 1 and 65535");
+    }
+
+    @Test
+    void badSslmodeInUrlIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@h/d?sslmode=sometimes").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full");
+    }
+
+    @Test
+    void severalHostsAreRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@h1,h2/d").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("several hosts");
+    }
+
+    @Test
+    void unixSocketHostIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@/d?host=/var/run/postgresql").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("Unix-domain socket");
+    }
+
+    @Test
+    void unencodedReservedCharacterInPasswordIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u:abc/def@h/d").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("percent-encode");
+    }
+
+    @Test
+    void malformedPercentEncodingIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u:%zz@h/d").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("malformed percent-encoding in the password");
+    }
+
+    static HikariDataSource hikari(Database db) {
+        return (HikariDataSource) db.dataSource();
+    }
+}

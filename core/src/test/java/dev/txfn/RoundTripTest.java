@@ -1,0 +1,154 @@
+package dev.txfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.txfn.testing.RoundTripCounter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Round trips per transaction, counted by a TCP proxy: k statements cost k + 1 whatever the options, and the
+ * options are really in force. Counts are deterministic; these are exact assertions, not timings.
+ */
+class RoundTripTest {
+    private static RoundTripCounter proxy;
+    private static Database db;
+    private static Tx tx;
+
+    private static final TxOptions ALL_OPTIONS = TxOptions.defaults()
+            .withIsolation(Isolation.SERIALIZABLE)
+            .withStatementTimeout(Duration.ofSeconds(2))
+            .withLockTimeout(Duration.ofMillis(1500))
+            .withIdleInTransactionTimeout(Duration.ofSeconds(5))
+            .withSetting("app.tenant_id", "tenant-'42'\\");
+
+    @BeforeAll
+    static void setUp() {
+        proxy = TestDb.proxy();
+        db = TestDb.through(proxy, 1, "txfn-roundtrip-test");
+        tx = Tx.create(db);
+        tx.inTransaction(RoundTripTest::selectOne); // opens the pooled connection
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+        proxy.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        proxy.reset();
+    }
+
+    private static int selectOne(Handle h) {
+        return h.createQuery("select 1").mapTo(Integer.class).one();
+    }
+
+    private static long measure(Runnable work) {
+        proxy.reset();
+        work.run();
+        return proxy.roundTrips();
+    }
+
+    @Test
+    void oneSelectBackToBackCostsTwo() {
+        assertThat(measure(() -> tx.inTransaction(RoundTripTest::selectOne))).isEqualTo(2);
+        assertThat(measure(() -> tx.inTransaction(RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void oneSelectAfterTheConnectionIdledCostsTwo() throws InterruptedException {
+        Thread.sleep(600); // Hikari would validate a connection idle > 500 ms with an extra round trip
+        assertThat(measure(() -> tx.inTransaction(RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void serializableCostsTwo() {
+        TxOptions o = TxOptions.defaults().withIsolation(Isolation.SERIALIZABLE);
+        assertThat(measure(() -> tx.inTransaction(o, RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void explicitReadCommittedCostsTwo() {
+        TxOptions o = TxOptions.defaults().withIsolation(Isolation.READ_COMMITTED);
+        assertThat(measure(() -> tx.inTransaction(o, RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void statementTimeoutCostsTwo() {
+        TxOptions o = TxOptions.defaults().withStatementTimeout(Duration.ofSeconds(3));
+        assertThat(measure(() -> tx.inTransaction(o, RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void readOnlyCostsTwo() {
+        assertThat(measure(() -> tx.readOnly(RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void everyOptionTogetherCostsTwoForOneStatement() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, RoundTripTest::selectOne))).isEqualTo(2);
+    }
+
+    @Test
+    void twoStatementsWithEveryOptionCostThree() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, h -> selectOne(h) + selectOne(h)))).isEqualTo(3);
+    }
+
+    @Test
+    void deadlineCostsNoExtraRoundTrip() {
+        Tx bounded = tx.withDeadline(Instant.now().plusSeconds(30));
+        assertThat(measure(() -> bounded.inTransaction(h -> selectOne(h) + selectOne(h)))).isEqualTo(3);
+    }
+
+    @Test
+    void emptyCallbackCostsNothing() {
+        assertThat(measure(() -> tx.inTransaction(h -> 1))).isZero();
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, h -> 1))).isZero();
+    }
+
+    @Test
+    void optionsAreInForceInsideTheTransaction() {
+        Map<String, Object> seen = tx.inTransaction(ALL_OPTIONS, h -> h.createQuery(
+                "select current_setting('transaction_isolation') as iso,"
+                        + " current_setting('statement_timeout') as st,"
+                        + " current_setting('lock_timeout') as lt,"
+                        + " current_setting('idle_in_transaction_session_timeout') as it,"
+                        + " current_setting('app.tenant_id') as tenant,"
+                        + " current_setting('transaction_read_only') as ro")
+                .mapToMap().one());
+
+        assertThat(seen).containsEntry("iso", "serializable")
+                .containsEntry("st", "2s")
+                .containsEntry("lt", "1500ms")
+                .containsEntry("it", "5s")
+                .containsEntry("tenant", "tenant-'42'\\")
+                .containsEntry("ro", "off");
+        String readOnly = tx.readOnly(h -> h.createQuery("select current_setting('transaction_read_only')")
+                .mapTo(String.class).one());
+        assertThat(readOnly).isEqualTo("on");
+    }
+
+    @Test
+    void nothingSurvivesIntoTheNextTransactionOnTheSameConnection() {
+        int pid = tx.inTransaction(ALL_OPTIONS, h -> h.createQuery("select pg_backend_pid()").mapTo(Integer.class)
+                .one());
+
+        List<Object> after = tx.inTransaction(h -> List.copyOf(h.createQuery(
+                "select pg_backend_pid() as pid, current_setting('transaction_isolation') as iso,"
+                        + " current_setting('statement_timeout') as st, current_setting('lock_timeout') as lt,"
+                        + " current_setting('idle_in_transaction_session_timeout') as it,"
+                        + " coalesce(current_setting('app.tenant_id', true), '') as tenant")
+                .mapToMap().one().values()));
+
+        assertThat(after).containsExactly(pid, "read committed", "0", "0", "0", "");
+    }
+}

@@ -1,0 +1,1 @@
+insert into thing (name, owner_name) values ('seeded', 'ops');

@@ -1,0 +1,4 @@
+/**
+ * Lambda invocation wrappers that verify every invocation ends settled. Work in progress.
+ */
+package dev.txfn.lambda;
