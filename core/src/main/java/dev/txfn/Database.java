@@ -212,7 +212,6 @@ public final class Database implements AutoCloseable {
                 + "]";
     }
 
-
     /**
      * Configures a {@link Database}. Setters only record values; {@link #build()} validates them all. A URL
      * given with {@link #url(String)} supplies defaults for host, port, database, user, password, sslmode,
@@ -222,6 +221,7 @@ public final class Database implements AutoCloseable {
      * <p>Not thread-safe; use one builder on one thread.
      */
     public static final class Builder {
+        // Package-private: PoolTuning reads them to validate and resolve.
         final String functionName;
         final Map<String, String> origins = new HashMap<>();
         final Map<String, String> properties = new LinkedHashMap<>();

@@ -149,8 +149,10 @@ public interface Tx {
     /**
      * A {@code Tx} like this one whose transactions never outlive {@code deadline}: every statement's timeout is
      * capped by the time left (in the same flight as the statement, no extra round trip), a statement that
-     * would outrun it is cancelled by the server, nothing is sent once it has passed, and no retry waits past
-     * it. All of these surface as {@link DeadlineExceededException}.
+     * would outrun it is cancelled by the server, and nothing is sent once it has passed: these surface as
+     * {@link DeadlineExceededException} (carrying the failure of the previous attempt, if any, as suppressed).
+     * The driver also stops waiting on a server that does not answer at all shortly after the deadline. No
+     * retry waits past it: when the backoff would, the failure that called for the retry is thrown as it is.
      *
      * @param deadline the instant by which all work must be done
      * @return the derived {@code Tx}; this one is unchanged

@@ -2,7 +2,9 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.txfn.testing.RoundTripCounter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +93,24 @@ class DeadlineTest {
             h.execute("select 2");
         })).isInstanceOf(DeadlineExceededException.class);
         assertThat(db.activeConnections()).isZero();
+    }
+
+    @Test
+    void unansweringServerFailsByTheDeadlineInsteadOfHangingOnTcp() {
+        try (RoundTripCounter proxy = TestDb.proxy();
+                Database pool = TestDb.throughBuilder(proxy, 1, "txfn-deadline-blackhole-test")
+                        .connectionTimeout(Duration.ofMillis(500)).build()) {
+            Tx bounded = Tx.create(pool);
+            bounded.useTransaction(h -> h.execute("select 1"));
+            proxy.setBlackhole(true);
+
+            // The guard only keeps a regression from hanging the build for the TCP retransmission timeout.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> bounded
+                    .withDeadline(Instant.now().plusMillis(500))
+                    .useTransaction(h -> h.execute("select 1")))
+                    .isInstanceOfAny(DeadlineExceededException.class, ConnectionLostException.class,
+                            ConnectionUnavailableException.class));
+        }
     }
 
     private static long millis(String setting) {

@@ -3,6 +3,7 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -332,6 +333,41 @@ class RetryTest {
         assertThat(hooksRan).containsExactly(2);
     }
 
+    /**
+     * Regression: Jdbi runs afterCommit hooks inside {@code Handle.commit()}, after the COMMIT. A hook that
+     * throws must not make the committed attempt look rolled back, let alone re-run it.
+     */
+    @Test
+    void afterCommitHookFailureNeverReRunsTheCommittedCallback() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Tx observed = Tx.builder(db).listener(new TxListener() {
+            @Override
+            public void onCommit(TxEvent event) {
+                seen.add("commit " + event.attempt());
+            }
+
+            @Override
+            public void onRollback(TxEvent event) {
+                seen.add("rollback " + event.attempt());
+            }
+        }).build();
+        AtomicInteger calls = new AtomicInteger();
+        IllegalStateException hookFailure =
+                new IllegalStateException("hook", new SQLException("downstream conflict", "40001"));
+
+        assertThatThrownBy(() -> observed.useTransaction(TxOptions.defaults().withRetryPolicy(NO_BACKOFF), h -> {
+            calls.incrementAndGet();
+            h.execute("insert into retry_audit(who, attempt) values ('hook', 1)");
+            h.afterCommit(() -> {
+                throw hookFailure;
+            });
+        })).isSameAs(hookFailure);
+
+        assertThat(TestDb.count("select count(*) from retry_audit")).isEqualTo(1);
+        assertThat(calls).hasValue(1);
+        assertThat(seen).containsExactly("commit 1");
+    }
+
     @Test
     void listenerSeesEachAttemptAndTheRetryInOrder() {
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -400,42 +436,6 @@ class RetryTest {
         })).isInstanceOf(IllegalStateException.class);
 
         assertThat(calls).hasValue(1);
-    }
-
-    @Test
-    void probeThrowingAfterCommitHook() {
-        List<String> seen = new CopyOnWriteArrayList<>();
-        Tx observed = Tx.builder(db).listener(new TxListener() {
-            @Override
-            public void onCommit(TxEvent event) {
-                seen.add("commit " + event.attempt());
-            }
-
-            @Override
-            public void onRollback(TxEvent event) {
-                seen.add("rollback " + event.attempt());
-            }
-
-            @Override
-            public void onRetry(TxEvent event, Duration backoff) {
-                seen.add("retry " + event.attempt());
-            }
-        }).build();
-        AtomicInteger calls = new AtomicInteger();
-        Throwable thrown = null;
-        try {
-            observed.useTransaction(TxOptions.defaults().withRetryPolicy(NO_BACKOFF), h -> {
-                calls.incrementAndGet();
-                h.execute("insert into retry_audit(who, attempt) values ('hook', 1)");
-                h.afterCommit(() -> {
-                    throw new IllegalStateException("hook", new java.sql.SQLException("x", "40001"));
-                });
-            });
-        } catch (RuntimeException e) {
-            thrown = e;
-        }
-        System.out.println("PROBE thrown=" + thrown + " calls=" + calls + " events=" + seen + " rows="
-                + TestDb.count("select count(*) from retry_audit"));
     }
 
     // ---- transaction programs ----

@@ -28,6 +28,7 @@ final class Attempt implements SqlLogger {
     private final long startNanos;
 
     private int completedStatements;
+    private boolean committed;
     private SQLException firstFailure;
     private boolean beginCommandsDelivered;
     private boolean reserved;
@@ -59,6 +60,15 @@ final class Attempt implements SqlLogger {
         return startNanos;
     }
 
+    /** COMMIT succeeded (set from the first after-commit hook, before any of the callback's own). */
+    void committedNow() {
+        committed = true;
+    }
+
+    boolean committed() {
+        return committed;
+    }
+
     int completedStatements() {
         return completedStatements;
     }
@@ -73,6 +83,11 @@ final class Attempt implements SqlLogger {
 
     Instant deadline() {
         return deadline;
+    }
+
+    /** Whole milliseconds left until the deadline, at least 1; only meaningful when there is one. */
+    long millisUntilDeadline() {
+        return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000L);
     }
 
     /** Whether the attempt runs on PostgreSQL and needs the statement builder that carries its commands. */

@@ -12,7 +12,11 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
  * Maps any record by its canonical constructor, so {@code mapTo(MyRecord.class)} works with no registration.
  * Columns match components case-insensitively, snake_case to camelCase. Jdbi caches the mapper per type.
  */
-final class RecordMapperFactory implements RowMapperFactory {
+public final class RecordMapperFactory implements RowMapperFactory {
+    /** Creates the factory; stateless. */
+    public RecordMapperFactory() {
+    }
+
     @Override
     public Optional<RowMapper<?>> build(Type type, ConfigRegistry config) {
         Class<?> raw = GenericTypes.getErasedType(type);

@@ -44,6 +44,13 @@ public final class TransactionRunner implements Tx {
     /** Attempts re-run because their connection was found dead before any statement completed. */
     static final int MAX_STALE_CONNECTION_RERUNS = 2;
     private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
+    /**
+     * How long past the deadline the driver keeps waiting for the server. The server cancels a statement at the
+     * deadline itself; this only bounds waiting on a server that cannot answer at all (a connection silently
+     * dropped by a NAT or firewall while a Lambda sandbox was frozen), which would otherwise block for the TCP
+     * retransmission timeout, many minutes.
+     */
+    static final long NETWORK_TIMEOUT_SLACK_MILLIS = 500;
 
     private final Shared shared;
     private final TxOptions options;
@@ -188,16 +195,24 @@ public final class TransactionRunner implements Tx {
             long deadlineNanos) throws X {
         int transientRetries = 0;
         int staleReruns = 0;
+        Throwable previous = null;
         for (int number = 1; ; number++) {
             Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres,
                     shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
             try {
                 return runAttempt(attempt, callback);
             } catch (Throwable failure) {
+                if (previous != null && failure instanceof DeadlineExceededException) {
+                    failure.addSuppressed(previous); // why there was another attempt at all
+                }
+                if (attempt.committed()) {
+                    throw failure; // an after-commit hook failed: the work is done, never run it again
+                }
                 TxException typed = failure instanceof TxException t ? t : null;
                 if (typed instanceof ConnectionLostException lost && lost.beforeFirstStatement()
                         && staleReruns < MAX_STALE_CONNECTION_RERUNS) {
                     staleReruns++;
+                    previous = failure;
                     shared.evictIdleConnections.run();
                     notifyRetry(attempt, failure, Duration.ZERO);
                     continue;
@@ -208,6 +223,7 @@ public final class TransactionRunner implements Tx {
                     transientRetries++;
                     Duration backoff = txOptions.retryPolicy().backoff(transientRetries);
                     if (deadline == null || System.nanoTime() + backoff.toNanos() - deadlineNanos < 0) {
+                        previous = failure;
                         notifyRetry(attempt, failure, backoff);
                         sleep(backoff, failure);
                         continue;
@@ -232,6 +248,8 @@ public final class TransactionRunner implements Tx {
         try {
             configure(handle, attempt);
             handle.begin();
+            // Registered first, so it runs first once COMMIT succeeded: the callback's own hooks come after.
+            handle.afterCommit(attempt::committedNow);
             T result = callback.withHandle(handle);
             ResultGuard.check(result);
             ensureNotAborted(handle, attempt);
@@ -239,6 +257,12 @@ public final class TransactionRunner implements Tx {
             notify(attempt, null, Phase.COMMIT);
             return result;
         } catch (Throwable t) {
+            if (attempt.committed()) {
+                // An after-commit hook threw: the transaction is committed; report that, and the hook's failure.
+                failure = t;
+                notify(attempt, null, Phase.COMMIT);
+                throw sneaky(t);
+            }
             failure = translate(t, attempt);
             rollback(handle, failure);
             notify(attempt, failure, Phase.ROLLBACK);
@@ -262,6 +286,11 @@ public final class TransactionRunner implements Tx {
     private void configure(Handle handle, Attempt attempt) throws SQLException {
         handle.setSqlLogger(attempt);
         TxOptions o = attempt.options();
+        if (shared.postgres && attempt.deadline() != null) {
+            // A socket option only: no round trip. The pool restores the default when the connection returns.
+            long millis = attempt.millisUntilDeadline() + NETWORK_TIMEOUT_SLACK_MILLIS;
+            handle.getConnection().setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, millis));
+        }
         if (attempt.needsStatementBuilder()) {
             handle.setStatementBuilder(new TransactionStatementBuilder(handle.getStatementBuilder(), attempt));
         } else if (!shared.postgres) {

@@ -40,10 +40,11 @@ import org.jdbi.v3.core.Jdbi;
  * }</pre>
  *
  * <p><b>What behaves as on PostgreSQL.</b> Transactions commit, roll back, retry and refuse to nest exactly as
- * with a PostgreSQL {@code Tx}; records map by constructor; results are checked for escaping values; H2 reports
- * unique, foreign-key, not-null and check violations with PostgreSQL's SQLSTATEs, so they surface as the same
- * {@link dev.txfn.TxException} subclasses. Of the {@link TxOptions}, two are honoured, applied through JDBC
- * rather than {@code BEGIN}/{@code SET TRANSACTION}:
+ * with a PostgreSQL {@code Tx}; records map by constructor; results are checked for escaping values. Unique,
+ * foreign-key, not-null and check violations and lock timeouts carry PostgreSQL's SQLSTATEs (H2's own are
+ * translated where they differ), so they surface as the same {@link dev.txfn.TxException} subclasses; an H2
+ * deadlock reports {@code 40001} and is retried as a serialization failure. Of the {@link TxOptions}, two are
+ * honoured, applied through JDBC rather than {@code BEGIN}/{@code SET TRANSACTION}:
  * <ul>
  *   <li>{@linkplain TxOptions#isolation() isolation}, through {@link Connection#setTransactionIsolation(int)}
  *       (H2 implements read committed, repeatable read and serializable);
@@ -57,16 +58,17 @@ import org.jdbi.v3.core.Jdbi;
  * {@linkplain TxOptions#lockTimeout() lock} and {@linkplain TxOptions#idleInTransactionTimeout()
  * idle-in-transaction} timeouts, {@linkplain TxOptions#settings() transaction-local settings} (so
  * {@code current_setting('app.x')} does not work) and {@linkplain TxOptions#deferrable() deferrable} are
- * silently not applied, and a {@linkplain Tx#withDeadline(java.time.Instant) deadline} does not cap statement
- * timeouts: a slow statement is never cancelled. A deadline that has already passed still fails the next
- * attempt with {@link DeadlineExceededException} before it begins. Round trips and {@code idle in transaction}
- * sessions cannot be observed here; test those against {@link PostgresTestDatabase}.
+ * silently not applied (lock waits are bounded by H2's own lock timeout instead), and a
+ * {@linkplain Tx#withDeadline(java.time.Instant) deadline} does not cap statement timeouts: a slow statement is
+ * never cancelled. A deadline that has already passed still fails the next attempt with
+ * {@link DeadlineExceededException} before it begins. Round trips and {@code idle in transaction} sessions
+ * cannot be observed here; test those against {@link PostgresTestDatabase}.
  *
  * <p><b>SQL.</b> Schema files and the SQL of the code under test must be in the common subset of PostgreSQL
  * and H2 (H2's PostgreSQL mode accepts {@code text}, {@code bigserial}, {@code ::} casts, most functions and
  * {@code ON CONFLICT DO NOTHING}, but not {@code RETURNING}, {@code ON CONFLICT ... DO UPDATE}, PL/pgSQL,
- * {@code jsonb} operators or custom types).
- * Unquoted identifiers are folded to lower case and nulls sort last in ascending order, as on PostgreSQL.
+ * {@code jsonb} operators or custom types). Unquoted identifiers are folded to lower case and nulls sort last
+ * in ascending order, as on PostgreSQL.
  *
  * <p><b>Connections.</b> There is no pool: each transaction opens a new H2 session (well under a millisecond
  * in memory) and closes it at the end, so nothing carries over from one transaction to the next.

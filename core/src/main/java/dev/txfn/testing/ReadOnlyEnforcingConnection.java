@@ -15,6 +15,7 @@ import org.h2.api.ErrorCode;
  * Behind an {@link InMemoryDataSource} connection: H2 ignores {@link Connection#setReadOnly(boolean)}, so
  * {@code setReadOnly(true)} replaces the H2 session with one of a user that may only read, and a write refused
  * for lack of rights is reported as PostgreSQL reports a write in a read-only transaction (SQLSTATE 25006).
+ * Statements also report the few failures for which H2's SQLSTATE differs from PostgreSQL's with PostgreSQL's.
  * Confined to the thread using the connection, like any JDBC connection.
  */
 final class ReadOnlyEnforcingConnection implements InvocationHandler {
@@ -107,15 +108,42 @@ final class ReadOnlyEnforcingConnection implements InvocationHandler {
                     try {
                         return invokeOn(statement, method, args);
                     } catch (SQLException e) {
-                        throw readOnly && e.getErrorCode() == ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1
-                                ? new SQLException("cannot write in a read-only transaction (" + e.getMessage() + ")",
-                                        READ_ONLY_SQL_TRANSACTION, e.getErrorCode(), e)
-                                : e;
+                        throw asPostgres(e);
                     }
             }
         };
         return Proxy.newProxyInstance(ReadOnlyEnforcingConnection.class.getClassLoader(), new Class<?>[] {type},
                 handler);
+    }
+
+    /**
+     * H2's error with PostgreSQL's SQLSTATE where H2 uses another one for the same failure, so that txfn types it
+     * as it would on PostgreSQL; H2's message and error code are kept.
+     */
+    private SQLException asPostgres(SQLException e) {
+        String state;
+        String message = e.getMessage();
+        switch (e.getErrorCode()) {
+            case ErrorCode.NOT_ENOUGH_RIGHTS_FOR_1:
+                if (!readOnly) {
+                    return e;
+                }
+                state = READ_ONLY_SQL_TRANSACTION;
+                message = "cannot write in a read-only transaction (" + message + ")";
+                break;
+            case ErrorCode.REFERENTIAL_INTEGRITY_VIOLATED_PARENT_MISSING_1:
+                state = "23503"; // foreign_key_violation: PostgreSQL does not tell parent missing from child existing
+                break;
+            case ErrorCode.CHECK_CONSTRAINT_VIOLATED_1:
+                state = "23514"; // check_violation
+                break;
+            case ErrorCode.LOCK_TIMEOUT_1:
+                state = "55P03"; // lock_not_available
+                break;
+            default:
+                return e;
+        }
+        return new SQLException(message, state, e.getErrorCode(), e);
     }
 
     private static Object invokeOn(Object target, Method method, Object[] args) throws Throwable {

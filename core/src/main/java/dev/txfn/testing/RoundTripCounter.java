@@ -64,6 +64,7 @@ public final class RoundTripCounter implements AutoCloseable {
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile long delayNanos;
     private volatile boolean cutOnNextClientSend;
+    private volatile boolean blackhole;
     private volatile boolean closed;
 
     private RoundTripCounter(String targetHost, int targetPort, ServerSocket listener) {
@@ -166,6 +167,16 @@ public final class RoundTripCounter implements AutoCloseable {
     }
 
     /**
+     * Fault injection: while on, bytes from clients are read and silently dropped, never forwarded and never
+     * answered, like a NAT gateway or firewall that forgot the connection. Thread-safe.
+     *
+     * @param on whether client bytes are dropped
+     */
+    public void setBlackhole(boolean on) {
+        blackhole = on;
+    }
+
+    /**
      * Stops accepting connections and closes every proxied connection. Idempotent and
      * thread-safe.
      */
@@ -261,6 +272,9 @@ public final class RoundTripCounter implements AutoCloseable {
                         cutOnNextClientSend = false;
                         close();
                         return;
+                    }
+                    if (fromClient && blackhole) {
+                        continue;
                     }
                     if (fromClient) {
                         clientSending();

@@ -3,8 +3,11 @@ package dev.txfn.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.txfn.CheckViolationException;
 import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.DatabaseException;
+import dev.txfn.DeadlineExceededException;
+import dev.txfn.ForeignKeyViolationException;
 import dev.txfn.Isolation;
 import dev.txfn.Tx;
 import dev.txfn.TxOptions;
@@ -12,6 +15,7 @@ import dev.txfn.UniqueViolationException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
@@ -148,6 +152,30 @@ class InMemoryDatabaseTest {
 
         assertThatThrownBy(() -> tx.useTransaction(h -> insert(h, "twice", null)))
                 .isInstanceOf(UniqueViolationException.class);
+    }
+
+    @Test
+    void reportsForeignKeyAndCheckViolationsWithPostgresTypes() {
+        try (InMemoryDatabase checked = InMemoryDatabase.withSchema(
+                "create table parent (id int primary key);"
+                        + "create table child (id int primary key, parent_id int references parent (id),"
+                        + " qty int check (qty > 0))")) {
+            Tx t = checked.tx();
+
+            assertThatThrownBy(() -> t.useTransaction(h -> h.execute("insert into child values (1, 99, 1)")))
+                    .isInstanceOf(ForeignKeyViolationException.class);
+            assertThatThrownBy(() -> t.useTransaction(h -> h.execute("insert into child values (1, null, 0)")))
+                    .isInstanceOf(CheckViolationException.class);
+        }
+    }
+
+    @Test
+    void failsOnceTheDeadlineHasPassed() {
+        Tx late = tx.withDeadline(Instant.now().minusSeconds(1));
+
+        assertThatThrownBy(() -> late.useTransaction(h -> insert(h, "late", null)))
+                .isInstanceOf(DeadlineExceededException.class);
+        assertThat(count()).isZero();
     }
 
     @Test
