@@ -132,6 +132,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Removes one (leaked) connection from the pool for good; used by {@link Tx#settle()}. */
+    void evictConnection(java.sql.Connection connection) {
+        if (!pool.isClosed()) {
+            pool.evictConnection(connection);
+        }
+    }
+
     /**
      * Whether Lambda tuning applies.
      *

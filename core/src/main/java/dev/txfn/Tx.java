@@ -168,6 +168,25 @@ public interface Tx {
     Tx withOptions(TxOptions options);
 
     /**
+     * A {@code Tx} like this one that also tells {@code listener} about its transactions, e.g. to count the
+     * transactions and retries of one Lambda invocation. Cheap: meant to be derived per invocation.
+     *
+     * @param listener told after this {@code Tx}'s own listeners
+     * @return the derived {@code Tx}; this one is unchanged
+     */
+    Tx withListener(TxListener listener);
+
+    /**
+     * Verifies that nothing is open: no transaction of this {@code Tx} (or one derived from it) running, no
+     * connection it handed out still checked out. Any connection still out is repaired on the spot: aborted, so
+     * the server rolls back whatever it held, and evicted from the pool. Call it where the application must be
+     * settled, at the end of a Lambda invocation; the Lambda adapter does. Costs no round trip.
+     *
+     * @return what was found; {@link SettleReport#isSettled()} on the healthy path
+     */
+    SettleReport settle();
+
+    /**
      * The options used by the methods that take none.
      *
      * @return the default options
@@ -244,8 +263,11 @@ public interface Tx {
          * @return the transaction runner
          */
         public Tx build() {
-            return TransactionRunner.create(dataSource, database == null ? null : database::evictIdleConnections,
-                    options, listener, jdbiCustomizer);
+            if (database == null) {
+                return TransactionRunner.create(dataSource, null, options, listener, jdbiCustomizer);
+            }
+            return TransactionRunner.create(dataSource, true, database::evictIdleConnections,
+                    database::evictConnection, options, listener, jdbiCustomizer);
         }
     }
 }

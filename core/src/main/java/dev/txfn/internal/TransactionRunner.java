@@ -6,6 +6,7 @@ import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.DatabaseException;
 import dev.txfn.DeadlineExceededException;
 import dev.txfn.NestedTransactionException;
+import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxEvent;
 import dev.txfn.TxException;
@@ -59,23 +60,26 @@ public final class TransactionRunner implements Tx {
     /** What a runner and everything derived from it share. */
     private static final class Shared {
         final Jdbi jdbi;
+        final ConnectionTracker tracker;
         final boolean postgres;
         final Runnable evictIdleConnections;
-        final TxListener listener;
         final AtomicInteger open = new AtomicInteger();
 
-        Shared(Jdbi jdbi, boolean postgres, Runnable evictIdleConnections, TxListener listener) {
+        Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections) {
             this.jdbi = jdbi;
+            this.tracker = tracker;
             this.postgres = postgres;
             this.evictIdleConnections = evictIdleConnections;
-            this.listener = listener;
         }
     }
 
-    private TransactionRunner(Shared shared, TxOptions options, Instant deadline) {
+    private final TxListener listener;
+
+    private TransactionRunner(Shared shared, TxOptions options, Instant deadline, TxListener listener) {
         this.shared = shared;
         this.options = options;
         this.deadline = deadline;
+        this.listener = listener;
     }
 
     /**
@@ -108,15 +112,34 @@ public final class TransactionRunner implements Tx {
      */
     public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
             TxOptions options, TxListener listener, Consumer<Jdbi> jdbiCustomizer) {
-        Jdbi jdbi = Jdbi.create(dataSource);
+        return create(dataSource, postgres, evictIdleConnections, c -> { }, options, listener, jdbiCustomizer);
+    }
+
+    /**
+     * Creates a runner with every hook.
+     *
+     * @param dataSource where connections come from (auto-commit on)
+     * @param postgres whether the database is PostgreSQL
+     * @param evictIdleConnections see {@link #create(DataSource, Runnable, TxOptions, TxListener, Consumer)}
+     * @param evictConnection removes one connection from the pool for good (used on leaked connections)
+     * @param options default options
+     * @param listener the listener
+     * @param jdbiCustomizer applied to the Jdbi instance once
+     * @return the runner
+     */
+    public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
+            Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
+            Consumer<Jdbi> jdbiCustomizer) {
+        ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection);
+        Jdbi jdbi = Jdbi.create(tracker);
         if (postgres) {
             jdbi.installPlugin(new PostgresPlugin());
         }
         jdbi.registerRowMapper(new RecordMapperFactory());
         jdbiCustomizer.accept(jdbi);
-        Shared shared = new Shared(jdbi, postgres, evictIdleConnections == null ? () -> { } : evictIdleConnections,
-                listener);
-        return new TransactionRunner(shared, options, null);
+        Shared shared = new Shared(jdbi, tracker, postgres,
+                evictIdleConnections == null ? () -> { } : evictIdleConnections);
+        return new TransactionRunner(shared, options, null, listener);
     }
 
     @Override
@@ -150,12 +173,23 @@ public final class TransactionRunner implements Tx {
 
     @Override
     public Tx withDeadline(Instant newDeadline) {
-        return new TransactionRunner(shared, options, Objects.requireNonNull(newDeadline, "deadline"));
+        return new TransactionRunner(shared, options, Objects.requireNonNull(newDeadline, "deadline"), listener);
     }
 
     @Override
     public Tx withOptions(TxOptions newOptions) {
-        return new TransactionRunner(shared, Objects.requireNonNull(newOptions, "options"), deadline);
+        return new TransactionRunner(shared, Objects.requireNonNull(newOptions, "options"), deadline, listener);
+    }
+
+    @Override
+    public Tx withListener(TxListener additional) {
+        Objects.requireNonNull(additional, "listener");
+        return new TransactionRunner(shared, options, deadline, CompositeTxListener.of(listener, additional));
+    }
+
+    @Override
+    public SettleReport settle() {
+        return shared.tracker.settle(shared.open.get());
     }
 
     @Override
@@ -273,6 +307,7 @@ public final class TransactionRunner implements Tx {
     }
 
     private Handle open(Attempt attempt) {
+        ConnectionTracker.openingForTransaction();
         try {
             return shared.jdbi.open();
         } catch (ConnectionException e) {
@@ -280,6 +315,8 @@ public final class TransactionRunner implements Tx {
             String state = sql == null ? null : sql.getSQLState();
             throw new ConnectionUnavailableException("could not obtain a connection for attempt " + attempt.number()
                     + ": " + (sql == null ? e.getMessage() : sql.getMessage()), state, e);
+        } finally {
+            ConnectionTracker.openedForTransaction();
         }
     }
 
@@ -403,13 +440,13 @@ public final class TransactionRunner implements Tx {
             TxEvent event = event(attempt, failure, phase == Phase.BEGIN);
             switch (phase) {
                 case BEGIN:
-                    shared.listener.onBegin(event);
+                    listener.onBegin(event);
                     break;
                 case COMMIT:
-                    shared.listener.onCommit(event);
+                    listener.onCommit(event);
                     break;
                 default:
-                    shared.listener.onRollback(event);
+                    listener.onRollback(event);
             }
         } catch (RuntimeException e) {
             LOG.warn("TxListener failed on {}", phase, e);
@@ -418,7 +455,7 @@ public final class TransactionRunner implements Tx {
 
     private void notifyRetry(Attempt attempt, Throwable failure, Duration backoff) {
         try {
-            shared.listener.onRetry(event(attempt, failure, false), backoff);
+            listener.onRetry(event(attempt, failure, false), backoff);
         } catch (RuntimeException e) {
             LOG.warn("TxListener failed on retry", e);
         }

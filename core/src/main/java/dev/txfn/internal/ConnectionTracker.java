@@ -1,0 +1,97 @@
+package dev.txfn.internal;
+
+import dev.txfn.SettleReport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands the Jdbi instance its connections and remembers which are checked out, so that the settle check can
+ * name and repair any still out when none should be. A transaction's connection costs a map entry; one taken
+ * by code that bypassed {@code Tx} (e.g. {@code handle.getJdbi().open()}) also records where, since that thread
+ * will have moved on by the time the leak is found. Thread-safe.
+ */
+final class ConnectionTracker implements ConnectionFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionTracker.class);
+    private static final ThreadLocal<Boolean> OPENING_FOR_TRANSACTION = new ThreadLocal<>();
+
+    private final DataSource dataSource;
+    private final Consumer<Connection> evict;
+    private final Map<Connection, Site> checkedOut = new ConcurrentHashMap<>();
+
+    /** Where a connection went. */
+    private record Site(Thread thread, long sinceNanos, Throwable takenAt) {
+    }
+
+    ConnectionTracker(DataSource dataSource, Consumer<Connection> evict) {
+        this.dataSource = dataSource;
+        this.evict = evict;
+    }
+
+    /** Marks the calling thread as opening a connection for a txfn transaction, until {@link #openedForTransaction}. */
+    static void openingForTransaction() {
+        OPENING_FOR_TRANSACTION.set(Boolean.TRUE);
+    }
+
+    static void openedForTransaction() {
+        OPENING_FOR_TRANSACTION.remove();
+    }
+
+    @Override
+    public Connection openConnection() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        boolean forTransaction = OPENING_FOR_TRANSACTION.get() != null;
+        checkedOut.put(connection, new Site(Thread.currentThread(), System.nanoTime(),
+                forTransaction ? null : new Throwable("connection taken outside a txfn transaction")));
+        return connection;
+    }
+
+    @Override
+    public void closeConnection(Connection connection) throws SQLException {
+        checkedOut.remove(connection);
+        connection.close();
+    }
+
+    /** Reports, aborts and evicts every connection still checked out. */
+    SettleReport settle(int openTransactions) {
+        if (checkedOut.isEmpty() && openTransactions == 0) {
+            return new SettleReport(0, List.of());
+        }
+        List<SettleReport.Leak> leaks = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Map.Entry<Connection, Site> entry : checkedOut.entrySet()) {
+            Site site = entry.getValue();
+            boolean inTransaction = site.takenAt() == null;
+            StackTraceElement[] frames = inTransaction ? site.thread().getStackTrace() : site.takenAt().getStackTrace();
+            leaks.add(new SettleReport.Leak(site.thread().getName(), site.thread().isAlive(),
+                    Duration.ofNanos(now - site.sinceNanos()), inTransaction, Arrays.asList(frames)));
+            repair(entry.getKey());
+        }
+        return new SettleReport(openTransactions, leaks);
+    }
+
+    private void repair(Connection connection) {
+        checkedOut.remove(connection);
+        try {
+            // Closes the socket: the server rolls back what the session held open.
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("aborting a leaked connection failed", e);
+        }
+        try {
+            evict.accept(connection);
+        } catch (RuntimeException e) {
+            LOG.warn("evicting a leaked connection failed", e);
+        }
+    }
+}
