@@ -1,0 +1,170 @@
+package dev.txfn.lambda.internal;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.txfn.Database;
+import dev.txfn.SettleReport;
+import dev.txfn.Tx;
+import dev.txfn.TxEvent;
+import dev.txfn.TxListener;
+import dev.txfn.lambda.InvocationSettings;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle every wrapper shares: derive the invocation's {@code Tx} (deadline from the remaining time less
+ * the margin, a listener counting transactions and retries), run the work, verify the application settled,
+ * repair and report if it did not, and write one structured log line (plus an EMF line when asked).
+ * Thread-safe; one instance per handler, shared by all invocations.
+ */
+public final class InvocationRunner {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.txfn.lambda.Invocation");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Tx tx;
+    private final InvocationSettings settings;
+    private final String kind;
+    private final PrintStream metricsOut;
+
+    /**
+     * Creates the runner.
+     *
+     * @param tx the handler's transaction runner
+     * @param settings margin, metrics, database
+     * @param kind what the handler serves, for the log line: {@code http}, {@code sqs}, {@code event}
+     */
+    public InvocationRunner(Tx tx, InvocationSettings settings, String kind) {
+        this(tx, settings, kind, System.out);
+    }
+
+    InvocationRunner(Tx tx, InvocationSettings settings, String kind, PrintStream metricsOut) {
+        this.tx = Objects.requireNonNull(tx, "tx");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.metricsOut = metricsOut;
+    }
+
+    /** The settings. */
+    public InvocationSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Starts an invocation: the returned {@link Invocation} carries the derived {@code Tx}; the caller runs its
+     * work and then calls {@link Invocation#finish(String)} exactly once, in a {@code finally}.
+     *
+     * @param context the Lambda context
+     * @param target the route or event type, for the log line
+     * @return the invocation
+     */
+    public Invocation start(Context context, String target) {
+        return new Invocation(context, target);
+    }
+
+    /** One invocation in progress. Confined to the invoking thread, apart from the counters. */
+    public final class Invocation {
+        private final Context context;
+        private final String target;
+        private final long startNanos = System.nanoTime();
+        private final AtomicInteger transactions = new AtomicInteger();
+        private final AtomicInteger retries = new AtomicInteger();
+        private final AtomicInteger rollbacks = new AtomicInteger();
+        private final Tx invocationTx;
+        private final Instant deadline;
+        private boolean settled = true;
+
+        private Invocation(Context context, String target) {
+            this.context = Objects.requireNonNull(context, "context");
+            this.target = target;
+            long remaining = Math.max(0, context.getRemainingTimeInMillis() - settings.deadlineMargin().toMillis());
+            this.deadline = Instant.now().plusMillis(remaining);
+            this.invocationTx = tx.withDeadline(deadline).withListener(new TxListener() {
+                @Override
+                public void onCommit(TxEvent event) {
+                    transactions.incrementAndGet();
+                }
+
+                @Override
+                public void onRollback(TxEvent event) {
+                    rollbacks.incrementAndGet();
+                }
+
+                @Override
+                public void onRetry(TxEvent event, Duration backoff) {
+                    retries.incrementAndGet();
+                }
+            });
+        }
+
+        /** The {@code Tx} to use for this invocation's work: bounded by its deadline, counted. */
+        public Tx tx() {
+            return invocationTx;
+        }
+
+        /** The deadline derived from the remaining time. */
+        public Instant deadline() {
+            return deadline;
+        }
+
+        /** The Lambda request id. */
+        public String requestId() {
+            return context.getAwsRequestId();
+        }
+
+        /** The Lambda context. */
+        public Context context() {
+            return context;
+        }
+
+        /**
+         * Verifies that nothing is open, repairing and logging at ERROR if something is. Cheap when settled (no
+         * round trip); may be called after each unit of work (each SQS message) as well as at the end.
+         *
+         * @return {@code true} when settled
+         */
+        public boolean checkSettled() {
+            SettleReport report = tx.settle();
+            int poolActive = settings.database().map(Database::activeConnections).orElse(0);
+            if (report.isSettled() && poolActive == 0) {
+                return true;
+            }
+            settled = false;
+            LOG.error("invocation {} ({} {}) did not settle: {}{}", requestId(), kind, target, report.describe(),
+                    poolActive == 0 ? "" : "; pool still has " + poolActive + " connection(s) checked out");
+            return false;
+        }
+
+        /**
+         * Ends the invocation: a final settle check, the structured log line and the EMF line.
+         *
+         * @param outcome what came of it, e.g. {@code 200} or {@code 9/10 ok}
+         * @return whether the invocation ended settled (the last check and every earlier one)
+         */
+        public boolean finish(String outcome) {
+            boolean ok = checkSettled() && settled;
+            double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
+            ObjectNode line = JSON.createObjectNode()
+                    .put("requestId", requestId())
+                    .put("kind", kind)
+                    .put("target", target)
+                    .put("outcome", outcome)
+                    .put("transactions", transactions.get())
+                    .put("rollbacks", rollbacks.get())
+                    .put("retries", retries.get())
+                    .put("durationMs", Math.round(millis * 10) / 10.0)
+                    .put("settled", ok);
+            LOG.info("{}", line);
+            if (settings.metrics()) {
+                metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
+                        retries.get(), millis, ok));
+            }
+            return ok;
+        }
+    }
+}
