@@ -1,0 +1,71 @@
+package dev.txfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every ```java block of the root README compiles against the current code, so the README cannot rot. */
+class ReadmeSnippetsTest {
+
+    private record Snippet(int line, String code) {
+    }
+
+    @Test
+    void everyJavaSnippetInTheReadmeCompiles(@TempDir Path out) throws IOException {
+        List<Snippet> snippets = snippets(Path.of("..", "README.md"));
+        assertThat(snippets).isNotEmpty();
+
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<JavaFileObject> units = new ArrayList<>();
+        for (Snippet s : snippets) {
+            units.add(new SimpleJavaFileObject(URI.create("string:///README_line_" + s.line() + ".java"),
+                    JavaFileObject.Kind.SOURCE) {
+                @Override
+                public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                    return s.code();
+                }
+            });
+        }
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
+                StandardCharsets.UTF_8)) {
+            List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d",
+                    out.toString(), "-proc:none", "--release", "17");
+            boolean ok = compiler.getTask(null, files, diagnostics, options, null, units).call();
+            assertThat(ok).as("README snippets compile: %s", diagnostics.getDiagnostics()).isTrue();
+        }
+    }
+
+    /** Each block is a compilation unit of its own (package-private top-level types, no package). */
+    private static List<Snippet> snippets(Path readme) throws IOException {
+        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
+        List<Snippet> result = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).strip().equals("```java")) {
+                continue;
+            }
+            int start = i + 1;
+            StringBuilder code = new StringBuilder();
+            for (i = start; i < lines.size() && !lines.get(i).strip().equals("```"); i++) {
+                code.append(lines.get(i)).append('\n');
+            }
+            result.add(new Snippet(start, code.toString()));
+        }
+        return result;
+    }
+}
