@@ -1,10 +1,8 @@
 package dev.txfn.testing;
 
+import dev.txfn.internal.PostgresUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,9 +13,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import javax.sql.DataSource;
-import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,73 +260,28 @@ public final class PostgresTestDatabase {
             parameters = Map.copyOf(parameters);
         }
 
-        /** Parses a {@code jdbc:postgresql:} URL or a {@code postgres://} / {@code postgresql://} URI. */
+        /**
+         * Parses a {@code jdbc:postgresql:} URL or a {@code postgres://} / {@code postgresql://} URI, the same
+         * way {@code Database} does.
+         *
+         * @throws dev.txfn.InvalidConfigurationException naming {@value #URL_VARIABLE} if it cannot be parsed
+         */
         static Address parse(String url) {
-            if (url.startsWith("jdbc:postgresql:")) {
-                return parseJdbc(url);
+            PostgresUrl parsed = PostgresUrl.parse(url, URL_VARIABLE);
+            Map<String, String> parameters = new LinkedHashMap<>(parsed.properties());
+            if (parsed.sslMode() != null) {
+                parameters.put("sslmode", parsed.sslMode());
             }
-            if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-                return parseUri(url);
+            if (parsed.applicationName() != null) {
+                parameters.put("ApplicationName", parsed.applicationName());
             }
-            throw new IllegalArgumentException(URL_VARIABLE
-                    + " must start with jdbc:postgresql:, postgres:// or postgresql://");
+            return new Address(orElse(parsed.host(), "localhost"), parsed.port() == null ? 5432 : parsed.port(),
+                    orElse(parsed.database(), "postgres"), orElse(parsed.user(), "postgres"),
+                    orElse(parsed.password(), ""), parameters);
         }
 
-        private static Address parseJdbc(String url) {
-            Properties properties = Driver.parseURL(url, null);
-            if (properties == null) {
-                throw new IllegalArgumentException(URL_VARIABLE + " is not a valid jdbc:postgresql: URL");
-            }
-            String host = properties.getProperty("PGHOST", "localhost");
-            String port = properties.getProperty("PGPORT", "5432");
-            if (host.contains(",") || port.contains(",")) {
-                throw new IllegalArgumentException(URL_VARIABLE + " must name a single host");
-            }
-            Map<String, String> parameters = new LinkedHashMap<>();
-            for (String name : properties.stringPropertyNames()) {
-                if (!name.equals("PGHOST") && !name.equals("PGPORT") && !name.equals("PGDBNAME")
-                        && !name.equals("user") && !name.equals("password")) {
-                    parameters.put(name, properties.getProperty(name));
-                }
-            }
-            return new Address(host, Integer.parseInt(port), properties.getProperty("PGDBNAME", "postgres"),
-                    properties.getProperty("user", "postgres"), properties.getProperty("password", ""), parameters);
-        }
-
-        private static Address parseUri(String url) {
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                // The message would quote the URL, password included.
-                throw new IllegalArgumentException(URL_VARIABLE + " is not a valid postgres:// URI");
-            }
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException(URL_VARIABLE + " must name a host");
-            }
-            String user = "postgres";
-            String password = "";
-            String userInfo = uri.getRawUserInfo();
-            if (userInfo != null) {
-                int colon = userInfo.indexOf(':');
-                user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-                password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
-            }
-            String path = uri.getPath();
-            String database = path == null || path.length() <= 1 ? "postgres" : path.substring(1);
-            Map<String, String> parameters = new LinkedHashMap<>();
-            if (uri.getRawQuery() != null) {
-                for (String pair : uri.getRawQuery().split("&")) {
-                    int equals = pair.indexOf('=');
-                    if (equals > 0) {
-                        parameters.put(decode(pair.substring(0, equals)), decode(pair.substring(equals + 1)));
-                    }
-                }
-            }
-            String queryUser = parameters.remove("user");
-            String queryPassword = parameters.remove("password");
-            return new Address(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), database,
-                    queryUser != null ? queryUser : user, queryPassword != null ? queryPassword : password, parameters);
+        private static String orElse(String value, String fallback) {
+            return value == null ? fallback : value;
         }
 
         String jdbcUrl() {
@@ -355,8 +306,5 @@ public final class PostgresTestDatabase {
         }
 
         /** Percent-decodes; unlike form encoding, a {@code +} in a URI stays a {@code +}. */
-        private static String decode(String value) {
-            return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
     }
 }

@@ -102,7 +102,7 @@ class PostgresTestDatabaseTest {
     @Test
     void rejectsOtherSchemes() {
         assertThatThrownBy(() -> PostgresTestDatabase.Address.parse("mysql://db.example/things"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(dev.txfn.InvalidConfigurationException.class)
                 .hasMessageContaining("TXFN_TEST_DATABASE_URL");
     }
 }

@@ -9,6 +9,7 @@ import dev.txfn.Tx;
 import dev.txfn.TxEvent;
 import dev.txfn.TxListener;
 import dev.txfn.lambda.InvocationSettings;
+import dev.txfn.lambda.SnapStart;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ public final class InvocationRunner {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.metricsOut = metricsOut;
+        // The settings promise that the named pool is emptied before a SnapStart checkpoint; idempotent.
+        settings.database().ifPresent(SnapStart::register);
     }
 
     /** The settings. */
@@ -149,7 +152,17 @@ public final class InvocationRunner {
         public boolean finish(String outcome) {
             boolean ok = checkSettled() && settled;
             double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-            ObjectNode line = JSON.createObjectNode()
+            LOG.info("{}", logLine(outcome, ok, millis));
+            if (settings.metrics()) {
+                metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
+                        retries.get(), millis, ok));
+            }
+            return ok;
+        }
+
+        /** The structured log line {@link #finish} writes, as JSON; separate so tests can read it. */
+        String logLine(String outcome, boolean ok, double millis) {
+            return JSON.createObjectNode()
                     .put("requestId", requestId())
                     .put("kind", kind)
                     .put("target", target)
@@ -158,13 +171,8 @@ public final class InvocationRunner {
                     .put("rollbacks", rollbacks.get())
                     .put("retries", retries.get())
                     .put("durationMs", Math.round(millis * 10) / 10.0)
-                    .put("settled", ok);
-            LOG.info("{}", line);
-            if (settings.metrics()) {
-                metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
-                        retries.get(), millis, ok));
-            }
-            return ok;
+                    .put("settled", ok)
+                    .toString();
         }
     }
 }

@@ -1,0 +1,123 @@
+package dev.txfn.lambda;
+
+import dev.txfn.Database;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a {@link Database} safe to snapshot with AWS Lambda SnapStart (or any CRaC checkpoint): before the
+ * checkpoint every pooled connection is closed, so the snapshot holds no socket that would be dead, or shared
+ * by every restored copy, after restore; after restore the pool opens new connections lazily, on the first
+ * transaction.
+ *
+ * <pre>{@code
+ * public final class Handler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+ *     private static final Database DB = Database.fromEnv();
+ *     static {
+ *         SnapStart.register(DB);
+ *     }
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Outside a CRaC-capable runtime {@link #register(Database)} is harmless and the hooks never run. Tests can
+ * run them directly through {@link #resourceFor(Database)}.
+ *
+ * <p>Thread-safe.
+ */
+public final class SnapStart {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStart.class);
+
+    // CRaC holds registered resources weakly: this map keeps them (and their databases) alive. A Database is
+    // built once per container, so it stays small. Guarded by SnapStart.class.
+    private static final Map<Database, PoolResource> RESOURCES = new IdentityHashMap<>();
+
+    private SnapStart() {
+    }
+
+    /**
+     * Registers {@code database} with the global CRaC context, so that its pooled connections are closed before
+     * a checkpoint. Idempotent: registering the same {@code Database} again does nothing. Call it once, where
+     * the {@code Database} is built (the handler's static initializer or constructor), so it happens before
+     * SnapStart takes the snapshot.
+     *
+     * @param database the pool to empty before each checkpoint
+     */
+    public static void register(Database database) {
+        register(database, Core.getGlobalContext());
+    }
+
+    /**
+     * The CRaC resource that {@link #register(Database)} registers for {@code database}, whether or not it has
+     * been registered yet: the same instance on every call. Useful to run the hooks directly in a test, or to
+     * register them with a context of one's own.
+     *
+     * <p>{@link Resource#beforeCheckpoint} closes every idle connection and logs a warning if some are still
+     * checked out (those close as soon as they are returned); {@link Resource#afterRestore} only logs: the pool
+     * reconnects on demand. Neither throws.
+     *
+     * @param database the pool
+     * @return its resource
+     */
+    public static Resource resourceFor(Database database) {
+        Objects.requireNonNull(database, "database");
+        synchronized (SnapStart.class) {
+            return RESOURCES.computeIfAbsent(database, PoolResource::new);
+        }
+    }
+
+    /** Registers {@code database}'s resource with {@code context} unless it was registered before. */
+    static void register(Database database, Context<Resource> context) {
+        Objects.requireNonNull(context, "context");
+        PoolResource resource = (PoolResource) resourceFor(database);
+        synchronized (SnapStart.class) {
+            if (resource.registered) {
+                return;
+            }
+            resource.registered = true;
+        }
+        context.register(resource);
+        LOG.debug("registered {} for SnapStart: its connections close before each checkpoint", database);
+    }
+
+    /** Empties one pool before a checkpoint. */
+    private static final class PoolResource implements Resource {
+        private final Database database;
+        boolean registered; // guarded by SnapStart.class
+
+        PoolResource(Database database) {
+            this.database = database;
+        }
+
+        @Override
+        public void beforeCheckpoint(Context<? extends Resource> context) {
+            int idle = database.idleConnections();
+            database.evictIdleConnections();
+            int active = database.activeConnections();
+            if (active > 0) {
+                // A connection still checked out at checkpoint time means some work is still running (or leaked):
+                // it is closed when returned, but may be in the snapshot.
+                LOG.warn("SnapStart checkpoint: {} connection(s) of {} still checked out; they close when returned"
+                        + " and may be captured in the snapshot", active, database);
+            }
+            LOG.debug("SnapStart checkpoint: closed {} idle connection(s) of {}", idle, database);
+        }
+
+        @Override
+        public void afterRestore(Context<? extends Resource> context) {
+            // HikariCP needs nothing: with minimumIdle = 0 it opens a connection on the first borrow.
+            LOG.debug("SnapStart restore: {} reconnects on the first transaction", database);
+        }
+
+        @Override
+        public String toString() {
+            return "SnapStart resource for " + database;
+        }
+    }
+}
