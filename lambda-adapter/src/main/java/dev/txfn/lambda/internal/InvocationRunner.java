@@ -2,7 +2,6 @@ package dev.txfn.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.txfn.Database;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;

@@ -1,0 +1,119 @@
+package dev.txfn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whatever kind of statement comes first in a transaction (query, update, batch, script, generated keys,
+ * stored procedure call), the transaction's options are in force for it and the caller sees only its own
+ * results.
+ */
+class FirstStatementShapesTest {
+    private static final TxOptions OPTIONS = TxOptions.defaults()
+            .withIsolation(Isolation.REPEATABLE_READ)
+            .withStatementTimeout(Duration.ofMillis(4321))
+            .withSetting("app.tenant_id", "t1");
+    private static Database db;
+    private static Tx tx;
+
+    @BeforeAll
+    static void setUp() {
+        db = TestDb.database(1, "txfn-first-statement-test");
+        tx = Tx.create(db).withOptions(OPTIONS);
+        TestDb.execute("drop table if exists shape_row;"
+                + "create table shape_row(id serial primary key, name text not null, tenant text not null"
+                + " default current_setting('app.tenant_id'), iso text not null"
+                + " default current_setting('transaction_isolation'), timeout text not null"
+                + " default current_setting('statement_timeout'));"
+                + "create or replace function shape_settings() returns text language sql as"
+                + " $$ select current_setting('app.tenant_id') || '/' || current_setting('transaction_isolation') $$");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        db.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        TestDb.execute("truncate shape_row");
+    }
+
+    private static List<String> rowsSeen() {
+        return tx.inTransaction(TxOptions.defaults(), h -> h.createQuery(
+                "select name || ':' || tenant || ':' || iso || ':' || timeout from shape_row order by id")
+                .mapTo(String.class).list());
+    }
+
+    @Test
+    void queryFirst() {
+        String seen = tx.inTransaction(h -> h.createQuery(
+                "select current_setting('app.tenant_id') || ':' || current_setting('transaction_isolation')")
+                .mapTo(String.class).one());
+        assertThat(seen).isEqualTo("t1:repeatable read");
+    }
+
+    @Test
+    void updateFirstReportsItsOwnRowCount() {
+        int inserted = tx.inTransaction(h -> h.createUpdate("insert into shape_row(name) values ('a'), ('b')")
+                .execute());
+        assertThat(inserted).isEqualTo(2);
+        assertThat(rowsSeen()).containsExactly("a:t1:repeatable read:4321ms", "b:t1:repeatable read:4321ms");
+    }
+
+    @Test
+    void generatedKeysFirst() {
+        long id = tx.inTransaction(h -> h.createUpdate("insert into shape_row(name) values (:name)")
+                .bind("name", "keys").executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        assertThat(id).isPositive();
+        assertThat(rowsSeen()).containsExactly("keys:t1:repeatable read:4321ms");
+    }
+
+    @Test
+    void preparedBatchFirstKeepsItsBoundParameters() {
+        int[] counts = tx.inTransaction(h -> {
+            PreparedBatch batch = h.prepareBatch("insert into shape_row(name) values (:name)");
+            batch.bind("name", "b1").add();
+            batch.bind("name", "b2").add();
+            batch.bind("name", "b3").add();
+            return batch.execute();
+        });
+        assertThat(counts).containsExactly(1, 1, 1);
+        assertThat(rowsSeen()).containsExactly("b1:t1:repeatable read:4321ms", "b2:t1:repeatable read:4321ms",
+                "b3:t1:repeatable read:4321ms");
+    }
+
+    @Test
+    void scriptFirstReportsOnlyItsOwnStatements() {
+        int[] counts = tx.inTransaction(h -> h.createScript(
+                "insert into shape_row(name) values ('s1'); insert into shape_row(name) values ('s2'), ('s3')")
+                .execute());
+        assertThat(counts).containsExactly(1, 2);
+        assertThat(rowsSeen()).hasSize(3).allMatch(r -> r.endsWith(":t1:repeatable read:4321ms"));
+    }
+
+    @Test
+    void callFirst() {
+        String seen = tx.inTransaction(h -> h.createQuery("select shape_settings()").mapTo(String.class).one());
+        assertThat(seen).isEqualTo("t1/repeatable read");
+        String called = tx.inTransaction(h -> h.createCall("{ ? = call shape_settings() }")
+                .registerOutParameter(0, java.sql.Types.VARCHAR)
+                .invoke((java.util.function.Function<org.jdbi.v3.core.statement.OutParameters, String>) out -> out
+                        .getString(0)));
+        assertThat(called).isEqualTo("t1/repeatable read");
+    }
+
+    @Test
+    void rawHandleExecuteFirst() {
+        tx.useTransaction((Handle h) -> h.execute("insert into shape_row(name) values (?)", "raw"));
+        assertThat(rowsSeen()).containsExactly("raw:t1:repeatable read:4321ms");
+    }
+}

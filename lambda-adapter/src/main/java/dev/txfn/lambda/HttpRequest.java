@@ -1,0 +1,365 @@
+package dev.txfn.lambda;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One HTTP request as a route sees it, the same whether it came through API Gateway REST (v1), HTTP API (v2) or
+ * {@link LocalHttpServer}: method, path, the matched route template, path and query parameters, headers
+ * (case-insensitive names) and the body, already base64-decoded when the event carried it so.
+ *
+ * <p>The typed accessors answer a client error for a client mistake: {@link #pathLong(String)} and
+ * {@link #queryInt(String, int)} throw an {@link HttpProblem} 400 naming the parameter when the value is not a
+ * number, so a route need not validate them itself.
+ *
+ * <p>Routes are plain functions of a request, so a unit test builds one with {@link #builder(String, String)}.
+ * Immutable and thread-safe.
+ */
+public final class HttpRequest {
+    private final String method;
+    private final String path;
+    private final String route;
+    private final Map<String, String> pathParams;
+    private final Map<String, List<String>> queryParams;
+    private final Map<String, String> headers;
+    private final byte[] body;
+    private final String requestId;
+
+    private HttpRequest(Builder b) {
+        this.method = b.method;
+        this.path = b.path;
+        this.route = b.route == null ? b.path : b.route;
+        this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(b.pathParams));
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        b.queryParams.forEach((k, v) -> query.put(k, List.copyOf(v)));
+        this.queryParams = Collections.unmodifiableMap(query);
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.body = b.body;
+        this.requestId = b.requestId;
+    }
+
+    /**
+     * A builder for a request, for tests of routes and for the adapters.
+     *
+     * @param method the HTTP method, e.g. {@code GET}; upper-cased
+     * @param path the request path, e.g. {@code /things/7}
+     * @return a new builder
+     */
+    public static Builder builder(String method, String path) {
+        return new Builder(method, path);
+    }
+
+    /**
+     * The HTTP method, upper case.
+     *
+     * @return e.g. {@code GET}
+     */
+    public String method() {
+        return method;
+    }
+
+    /**
+     * The request path, percent-decoded, without the API Gateway stage.
+     *
+     * @return e.g. {@code /things/7}
+     */
+    public String path() {
+        return path;
+    }
+
+    /**
+     * The template of the route that matched.
+     *
+     * @return e.g. {@code /things/{id}}; the path itself when the request was built without one
+     */
+    public String route() {
+        return route;
+    }
+
+    /**
+     * A path parameter of the matched template.
+     *
+     * @param name the name in the template, e.g. {@code id} for {@code /things/{id}}
+     * @return the decoded value
+     * @throws IllegalArgumentException if the template has no such parameter (a bug in the route, answered 500)
+     */
+    public String pathParam(String name) {
+        String value = pathParams.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("route " + route + " has no path parameter {" + name + "}");
+        }
+        return value;
+    }
+
+    /**
+     * A path parameter as a {@code long}.
+     *
+     * @param name the name in the template
+     * @return the value
+     * @throws HttpProblem 400 naming the parameter if the value is not a decimal {@code long}
+     * @throws IllegalArgumentException if the template has no such parameter
+     */
+    public long pathLong(String name) {
+        String value = pathParam(name);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest(name, "path parameter '" + name + "' must be an integer");
+        }
+    }
+
+    /**
+     * All path parameters, in template order.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> pathParams() {
+        return pathParams;
+    }
+
+    /**
+     * The first value of a query parameter.
+     *
+     * @param name the parameter name, case-sensitive
+     * @return the decoded value, or empty when absent
+     */
+    public Optional<String> query(String name) {
+        List<String> values = queryParams.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /**
+     * Every value of a query parameter, in request order.
+     *
+     * @param name the parameter name
+     * @return the values, empty when absent
+     */
+    public List<String> queryAll(String name) {
+        return queryParams.getOrDefault(name, List.of());
+    }
+
+    /**
+     * A query parameter as an {@code int}, or a default when it is absent or empty.
+     *
+     * @param name the parameter name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws HttpProblem 400 naming the parameter if the value is present but not a decimal {@code int}
+     */
+    public int queryInt(String name, int defaultValue) {
+        String value = query(name).orElse("");
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest(name, "query parameter '" + name + "' must be an integer");
+        }
+    }
+
+    /**
+     * A query parameter as a {@code long}, or a default when it is absent or empty.
+     *
+     * @param name the parameter name
+     * @param defaultValue the value when absent
+     * @return the value
+     * @throws HttpProblem 400 naming the parameter if the value is present but not a decimal {@code long}
+     */
+    public long queryLong(String name, long defaultValue) {
+        String value = query(name).orElse("");
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest(name, "query parameter '" + name + "' must be an integer");
+        }
+    }
+
+    /**
+     * All query parameters.
+     *
+     * @return an unmodifiable map from name to values
+     */
+    public Map<String, List<String>> queryParams() {
+        return queryParams;
+    }
+
+    /**
+     * A header; repeated headers come comma-joined, as API Gateway sends them.
+     *
+     * @param name the name, any case
+     * @return the value, or empty when absent
+     */
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * All headers, keyed by lower-case name.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /**
+     * The media type of the body, without parameters.
+     *
+     * @return e.g. {@code application/json}, lower case; empty when there is no {@code Content-Type}
+     */
+    public Optional<String> contentType() {
+        return header("content-type").map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+                .filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * The body as UTF-8 text.
+     *
+     * @return the text, empty when there is no body
+     */
+    public String body() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body bytes (base64-decoded when the event was base64-encoded).
+     *
+     * @return a copy of the bytes, empty when there is no body
+     */
+    public byte[] bodyBytes() {
+        return body.clone();
+    }
+
+    /**
+     * The Lambda request id of the invocation, also in its log line and in any problem response.
+     *
+     * @return the id, or an empty string when the request was built without one
+     */
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + path + (requestId.isEmpty() ? "" : " (" + requestId + ")");
+    }
+
+    /** Builds an {@link HttpRequest}. Not thread-safe. */
+    public static final class Builder {
+        private final String method;
+        private final String path;
+        private String route;
+        private final Map<String, String> pathParams = new LinkedHashMap<>();
+        private final Map<String, List<String>> queryParams = new LinkedHashMap<>();
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private byte[] body = new byte[0];
+        private String requestId = "";
+
+        private Builder(String method, String path) {
+            this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+            this.path = Objects.requireNonNull(path, "path");
+        }
+
+        /**
+         * The matched route template.
+         *
+         * @param template e.g. {@code /things/{id}}
+         * @return this builder
+         */
+        public Builder route(String template) {
+            this.route = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Adds a path parameter.
+         *
+         * @param name the name in the template
+         * @param value the decoded value
+         * @return this builder
+         */
+        public Builder pathParam(String name, String value) {
+            pathParams.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Adds a value of a query parameter.
+         *
+         * @param name the name
+         * @param value the decoded value
+         * @return this builder
+         */
+        public Builder query(String name, String value) {
+            queryParams.computeIfAbsent(Objects.requireNonNull(name, "name"), k -> new ArrayList<>())
+                    .add(Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Sets a header, replacing a previous value of the same name in any case.
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT),
+                    Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * The body as UTF-8 text.
+         *
+         * @param text the text
+         * @return this builder
+         */
+        public Builder body(String text) {
+            this.body = Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The body bytes.
+         *
+         * @param bytes the bytes, copied
+         * @return this builder
+         */
+        public Builder body(byte[] bytes) {
+            this.body = Objects.requireNonNull(bytes, "bytes").clone();
+            return this;
+        }
+
+        /**
+         * The request id.
+         *
+         * @param id the id
+         * @return this builder
+         */
+        public Builder requestId(String id) {
+            this.requestId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * Builds the request.
+         *
+         * @return the request
+         */
+        public HttpRequest build() {
+            return new HttpRequest(this);
+        }
+    }
+}
