@@ -25,12 +25,18 @@ public final class HttpProblem extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private static final Set<String> RESERVED = Set.of("type", "title", "status", "detail", "instance", "requestId");
 
+    /** The HTTP status. */
     private final int status;
+    /** The problem type URI. */
     private final String type;
+    /** The short summary. */
     private final String title;
+    /** The occurrence detail, or {@code null}. */
     private final String detail;
+    /** The extension members. */
     @SuppressWarnings("serial") // always an unmodifiable copy of serializable values in practice
     private final Map<String, Object> extensions;
+    /** The extra response headers. */
     @SuppressWarnings("serial")
     private final Map<String, String> headers;
 

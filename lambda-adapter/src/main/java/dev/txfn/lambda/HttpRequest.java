@@ -66,7 +66,8 @@ public final class HttpRequest {
     }
 
     /**
-     * The request path, percent-decoded, without the API Gateway stage.
+     * The request path as sent (percent-encoded), without the stage prefix API Gateway adds for a named HTTP API
+     * stage. Path parameters are the decoded form.
      *
      * @return e.g. {@code /things/7}
      */

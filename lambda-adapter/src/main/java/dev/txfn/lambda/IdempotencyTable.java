@@ -34,8 +34,9 @@ import org.jdbi.v3.core.Handle;
  * <pre>{@code
  * public final class PurgeIdempotencyKeys extends EventHandler<ScheduledEvent, Integer> {
  *     public PurgeIdempotencyKeys() {
- *         super(App.TX, App.SETTINGS, (event, tx, context) -> {
- *             int purged, total = 0;
+ *         super(App.RESOURCES, (event, tx, context) -> {
+ *             int purged;
+ *             int total = 0;
  *             do {
  *                 purged = tx.inTransaction(IdempotencyTable::purgeExpired);
  *                 total += purged;

@@ -1,9 +1,10 @@
 package dev.txfn.lambda;
 
 import dev.txfn.Database;
-import java.util.IdentityHashMap;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class SnapStart {
     private static final Logger LOG = LoggerFactory.getLogger(SnapStart.class);
 
-    // CRaC holds registered resources weakly: this map keeps them (and their databases) alive. A Database is
-    // built once per container, so it stays small. Guarded by SnapStart.class.
-    private static final Map<Database, PoolResource> RESOURCES = new IdentityHashMap<>();
+    // CRaC holds registered resources weakly: this map keeps each one alive exactly as long as its Database
+    // (Database keeps Object's identity equals). The resource refers to its Database weakly, or the entry would
+    // never go. Guarded by SnapStart.class.
+    private static final Map<Database, PoolResource> RESOURCES = new WeakHashMap<>();
 
     private SnapStart() {
     }
@@ -58,9 +60,10 @@ public final class SnapStart {
      * been registered yet: the same instance on every call. Useful to run the hooks directly in a test, or to
      * register them with a context of one's own.
      *
-     * <p>{@link Resource#beforeCheckpoint} closes every idle connection and logs a warning if some are still
-     * checked out (those close as soon as they are returned); {@link Resource#afterRestore} only logs: the pool
-     * reconnects on demand. Neither throws.
+     * <p>{@link Resource#beforeCheckpoint} takes every idle connection out of the pool at once (HikariCP closes
+     * their sockets on its own background thread, normally within milliseconds) and logs a warning if some are
+     * still checked out (those close as soon as they are returned); {@link Resource#afterRestore} only logs: the
+     * pool reconnects on demand. Neither throws. Both do nothing once the {@code Database} is unreachable.
      *
      * @param database the pool
      * @return its resource
@@ -75,28 +78,32 @@ public final class SnapStart {
     /** Registers {@code database}'s resource with {@code context} unless it was registered before. */
     static void register(Database database, Context<Resource> context) {
         Objects.requireNonNull(context, "context");
-        PoolResource resource = (PoolResource) resourceFor(database);
         synchronized (SnapStart.class) {
+            PoolResource resource = (PoolResource) resourceFor(database);
             if (resource.registered) {
                 return;
             }
+            context.register(resource);
             resource.registered = true;
         }
-        context.register(resource);
         LOG.debug("registered {} for SnapStart: its connections close before each checkpoint", database);
     }
 
     /** Empties one pool before a checkpoint. */
     private static final class PoolResource implements Resource {
-        private final Database database;
+        private final WeakReference<Database> databaseRef;
         boolean registered; // guarded by SnapStart.class
 
         PoolResource(Database database) {
-            this.database = database;
+            this.databaseRef = new WeakReference<>(database);
         }
 
         @Override
         public void beforeCheckpoint(Context<? extends Resource> context) {
+            Database database = databaseRef.get();
+            if (database == null) {
+                return;
+            }
             int idle = database.idleConnections();
             database.evictIdleConnections();
             int active = database.activeConnections();
@@ -111,13 +118,17 @@ public final class SnapStart {
 
         @Override
         public void afterRestore(Context<? extends Resource> context) {
+            Database database = databaseRef.get();
+            if (database == null) {
+                return;
+            }
             // HikariCP needs nothing: with minimumIdle = 0 it opens a connection on the first borrow.
             LOG.debug("SnapStart restore: {} reconnects on the first transaction", database);
         }
 
         @Override
         public String toString() {
-            return "SnapStart resource for " + database;
+            return "SnapStart resource for " + databaseRef.get();
         }
     }
 }
