@@ -13,12 +13,21 @@ final class JdbcUrls {
     private JdbcUrls() {
     }
 
-    /** A {@code jdbc:postgresql:} URL without credentials. */
+    /**
+     * A {@code jdbc:postgresql:} URL without credentials.
+     *
+     * @throws IllegalArgumentException naming {@code DATABASE_URL} (and never quoting it) if it is not a
+     *     {@code postgres://} or {@code postgresql://} URI with a host, or a {@code jdbc:postgresql:} URL
+     */
     static String jdbcUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
             return url;
         }
         URI uri = uri(url);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("DATABASE_URL: names no host; expected"
+                    + " postgres://user:password@host:port/database");
+        }
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
         return "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath()
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
@@ -46,11 +55,16 @@ final class JdbcUrls {
     }
 
     private static URI uri(String url) {
+        String scheme = url.substring(0, Math.max(0, url.indexOf("://"))).toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("postgres") && !scheme.equals("postgresql")) {
+            throw new IllegalArgumentException("DATABASE_URL: unsupported scheme; expected postgres://,"
+                    + " postgresql:// or jdbc:postgresql:");
+        }
         try {
             return new URI(url);
         } catch (java.net.URISyntaxException e) {
             // The message would quote the URL, password included.
-            throw new IllegalArgumentException("DATABASE_URL is not a valid postgres:// URI or jdbc:postgresql: URL");
+            throw new IllegalArgumentException("DATABASE_URL: not a valid postgres:// URI or jdbc:postgresql: URL");
         }
     }
 

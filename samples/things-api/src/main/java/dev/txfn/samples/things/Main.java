@@ -4,8 +4,12 @@ import dev.txfn.Database;
 import dev.txfn.TxException;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalHttpServer;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.flywaydb.core.Flyway;
@@ -20,59 +24,71 @@ import org.flywaydb.core.api.FlywayException;
  *   <li>{@code migrate}: applies the Flyway migrations to {@code DATABASE_URL} and exits (for deployments).
  *   <li>{@code ddl-experiment}: the DDL-under-load experiment.
  * </ul>
- * Bad configuration or an unreachable database ends with one clear message and exit status 1.
+ * Bad configuration or an unreachable database ends with one clear line on standard error and exit status 1.
  */
 public final class Main {
     private Main() {
     }
 
     /**
-     * Runs a command.
+     * Runs a command and exits with status 1 (2 for a usage error) when it fails.
      *
      * @param args the command
      */
     public static void main(String[] args) {
+        int status = run(args, System.getenv(), System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs a command without exiting: 0 when it succeeded, 1 when it failed (after one line on {@code err}
+     * saying why, never a stack trace), 2 for a usage error. {@code serve} returns once the JVM shuts down.
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         String command = args.length == 0 ? "serve" : args[0].toLowerCase(Locale.ROOT);
         try {
             switch (command) {
                 case "serve":
-                    serve();
-                    break;
+                    serve(env, out);
+                    return 0;
                 case "migrate":
-                    migrate(requiredUrl());
-                    break;
+                    migrate(requiredUrl(env));
+                    return 0;
                 case "ddl-experiment":
-                    ddlExperiment();
-                    break;
+                    ddlExperiment(env, out);
+                    return 0;
                 default:
-                    System.err.println("usage: java -jar things-api.jar [serve | migrate | ddl-experiment]");
-                    System.exit(2);
+                    err.println("usage: java -jar things-api.jar [serve | migrate | ddl-experiment]");
+                    return 2;
             }
         } catch (TxException | IllegalArgumentException e) {
-            fail(e.getMessage());
+            return fail(err, e.getMessage());
         } catch (FlywayException e) {
-            fail("cannot migrate the database: " + rootMessage(e));
+            return fail(err, "cannot migrate the database: " + rootMessage(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return fail(err, "interrupted");
         } catch (Exception e) {
-            fail(e.getClass().getSimpleName() + ": " + rootMessage(e));
+            return fail(err, e.getClass().getSimpleName() + ": " + rootMessage(e));
         }
     }
 
-    private static void serve() throws InterruptedException {
-        int port = port();
-        String url = System.getenv("DATABASE_URL");
+    private static void serve(Map<String, String> env, PrintStream out) throws InterruptedException {
+        int port = port(env);
+        String url = env.get("DATABASE_URL");
         LocalPostgres local = null;
         if (url == null || url.isBlank()) {
             local = LocalPostgres.start();
             url = local.url();
-            System.out.println("no DATABASE_URL: started an embedded PostgreSQL on 127.0.0.1:" + local.port()
+            out.println("no DATABASE_URL: started an embedded PostgreSQL on 127.0.0.1:" + local.port()
                     + " (its data is discarded at exit)");
         }
         migrate(url);
         Database db = Database.builder().url(url).applicationName("things-api-local").build();
         LocalHttpServer server = LocalHttpServer.start(new ThingsApi(LambdaResources.of(db)), port);
-        System.out.println("things API on http://localhost:" + server.port() + " (Ctrl-C stops it)");
+        out.println("things API on http://localhost:" + server.port() + " (Ctrl-C stops it)");
         LocalPostgres embedded = local;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -97,18 +113,18 @@ public final class Main {
                 .migrate();
     }
 
-    private static void ddlExperiment() throws Exception {
-        String url = System.getenv("DATABASE_URL");
+    private static void ddlExperiment(Map<String, String> env, PrintStream out) throws Exception {
+        String url = env.get("DATABASE_URL");
         LocalPostgres local = null;
         if (url == null || url.isBlank()) {
             local = LocalPostgres.start();
             url = local.url();
-            System.out.println("no DATABASE_URL: using an embedded PostgreSQL on 127.0.0.1:" + local.port());
+            out.println("no DATABASE_URL: using an embedded PostgreSQL on 127.0.0.1:" + local.port());
         }
         try {
             DdlExperiment.Settings settings = DdlExperiment.Settings.defaults();
             DdlExperiment experiment = new DdlExperiment(JdbcUrls.jdbcUrl(url), JdbcUrls.credentials(url), settings);
-            DdlExperiment.print(experiment.run(), settings, System.out);
+            DdlExperiment.print(experiment.run(), settings, out);
         } finally {
             if (local != null) {
                 local.close();
@@ -116,16 +132,16 @@ public final class Main {
         }
     }
 
-    private static String requiredUrl() {
-        String url = System.getenv("DATABASE_URL");
+    private static String requiredUrl(Map<String, String> env) {
+        String url = env.get("DATABASE_URL");
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("DATABASE_URL: is required for migrate");
         }
         return url;
     }
 
-    private static int port() {
-        String value = System.getenv("PORT");
+    private static int port(Map<String, String> env) {
+        String value = env.get("PORT");
         if (value == null || value.isBlank()) {
             return 8080;
         }
@@ -140,19 +156,32 @@ public final class Main {
         }
     }
 
+    /**
+     * The message of the first {@link SQLException} in the chain (else of the last cause), with what the driver
+     * tucked into its own cause: pgjdbc says only "The connection attempt failed." for an unknown host.
+     */
     private static String rootMessage(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof SQLException)) {
             root = root.getCause();
-            if (root instanceof SQLException) {
-                break;
-            }
         }
-        return root.getMessage();
+        String message = messageOf(root);
+        Throwable detail = root.getCause();
+        if (root instanceof SQLException && detail != null && !(detail instanceof SQLException)
+                && !(detail instanceof ConnectException)) { // a refusal is in pgjdbc's own message already
+            message += detail instanceof UnknownHostException ? " (unknown host " + detail.getMessage() + ")"
+                    : " (" + detail.getClass().getSimpleName() + ": " + messageOf(detail) + ")";
+        }
+        return message;
     }
 
-    private static void fail(String message) {
-        System.err.println("things-api: " + message);
-        System.exit(1);
+    private static String messageOf(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static int fail(PrintStream err, String message) {
+        // One line, whatever the driver put in its message.
+        err.println("things-api: " + String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " "));
+        return 1;
     }
 }

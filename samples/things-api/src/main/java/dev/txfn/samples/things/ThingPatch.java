@@ -26,7 +26,8 @@ public record ThingPatch(Optional<String> name, Optional<String> description) {
     static ThingPatch fromJson(Map<String, Object> members) {
         for (String member : members.keySet()) {
             if (!member.equals("name") && !member.equals("description")) {
-                throw HttpProblem.badRequest(member, "unknown property");
+                throw HttpProblem.badRequest(member, "unknown property '" + member + "': a patch may set name and"
+                        + " description");
             }
         }
         return new ThingPatch(member(members, "name"), member(members, "description"));
