@@ -5,30 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.txfn.lambda.LambdaEvents;
 import dev.txfn.lambda.LocalContext;
-import dev.txfn.testing.SettleAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@link PurgeIdempotencyKeys} through the Lambda contract, against real PostgreSQL. */
-class PurgeIdempotencyKeysTest {
-    private static ThingsDatabase db;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = ThingsDatabase.createMigrated();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
-
-    @AfterEach
-    void applicationIsSettled() {
-        SettleAssertions.assertSettled(db.resources().tx(), db.database(), db.applicationName());
-    }
+class PurgeIdempotencyKeysTest extends MigratedDatabaseTest {
 
     @Test
     void deletesExpiredKeysOnlyAndAnswersHowMany() {

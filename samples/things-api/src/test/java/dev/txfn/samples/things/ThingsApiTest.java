@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.txfn.lambda.LambdaEvents;
 import dev.txfn.lambda.LocalContext;
-import dev.txfn.testing.SettleAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,31 +18,14 @@ import org.junit.jupiter.api.Test;
  * {@code Context}. After every test the application must be settled: no transaction open, no connection
  * checked out, no session idle in transaction.
  */
-class ThingsApiTest {
+class ThingsApiTest extends MigratedDatabaseTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ThingsDatabase db;
     private ThingsApi api;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = ThingsDatabase.createMigrated();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void emptyTables() {
         db.reset();
         api = new ThingsApi(db.resources());
-    }
-
-    @AfterEach
-    void applicationIsSettled() {
-        SettleAssertions.assertSettled(db.resources().tx(), db.database(), db.applicationName());
-        SettleAssertions.assertNoSessionIdleInTransaction(db.applicationName());
     }
 
     @Test

@@ -7,10 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.txfn.lambda.LambdaEvents;
 import dev.txfn.lambda.LocalContext;
 import dev.txfn.lambda.SqsBatchResult;
-import dev.txfn.testing.SettleAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,33 +14,16 @@ import org.junit.jupiter.api.Test;
  * {@link ThingsImport} through the Lambda contract, against real PostgreSQL, with a batch of four messages: two
  * good ones (three things), one that is not JSON and one with an invalid thing.
  */
-class ThingsImportTest {
+class ThingsImportTest extends MigratedDatabaseTest {
     private static final String POISON = "5f1d1c2e-0000-4000-8000-000000000002";
     private static final String INVALID = "5f1d1c2e-0000-4000-8000-000000000004";
 
-    private static ThingsDatabase db;
     private ThingsImport handler;
-
-    @BeforeAll
-    static void createDatabase() {
-        db = ThingsDatabase.createMigrated();
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        db.close();
-    }
 
     @BeforeEach
     void emptyTables() {
         db.reset();
         handler = new ThingsImport(db.resources());
-    }
-
-    @AfterEach
-    void applicationIsSettled() {
-        SettleAssertions.assertSettled(db.resources().tx(), db.database(), db.applicationName());
-        SettleAssertions.assertNoSessionIdleInTransaction(db.applicationName());
     }
 
     @Test
