@@ -75,10 +75,12 @@ public final class Json {
             return fail(e, e.getTargetType() == null ? "wrong type or missing value"
                     : "wrong type or missing value: expected " + e.getTargetType().getSimpleName());
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
+                throw malformed(syntax); // a syntax error met while binding a nested value, e.g. a truncated body
+            }
             return fail(e, "invalid value");
         } catch (JsonProcessingException e) {
-            throw new InvalidJsonException("", "malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            throw malformed(e);
         }
     }
 
@@ -95,6 +97,12 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON", e);
         }
+    }
+
+    private static InvalidJsonException malformed(JsonProcessingException e) {
+        return e.getLocation() == null ? new InvalidJsonException("", "malformed JSON")
+                : new InvalidJsonException("", "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr());
     }
 
     private static <T> T fail(JsonMappingException e, String problem) {
