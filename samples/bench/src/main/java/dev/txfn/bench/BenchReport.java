@@ -78,6 +78,9 @@ public record BenchReport(String generatedAt, String mode, double seconds, Machi
         if (measure.error() != null) {
             md.append("**Failed:** ").append(measure.error()).append("\n\n");
         }
+        if (measure.note() != null) {
+            md.append(measure.note().strip()).append("\n\n");
+        }
         if (measure.cases().isEmpty()) {
             return;
         }

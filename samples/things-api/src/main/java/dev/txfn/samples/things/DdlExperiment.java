@@ -31,16 +31,16 @@ import org.jdbi.v3.core.Jdbi;
  * ends, so between invocations the session sits {@code idle in transaction} holding an ACCESS SHARE lock on the
  * table. The txfn way reads with {@code tx.readOnly(...)}: each read commits before it returns.
  */
-final class DdlExperiment {
+public final class DdlExperiment {
     /** Everything the experiment can be told. */
-    record Settings(int containers, Duration readInterval, Duration warmUp, Duration lockTimeout) {
+    public record Settings(int containers, Duration readInterval, Duration warmUp, Duration lockTimeout) {
         static Settings defaults() {
             return new Settings(10, Duration.ofMillis(5), Duration.ofSeconds(1), Duration.ofSeconds(5));
         }
     }
 
     /** What one run measured. */
-    record Result(String name, Map<String, Long> sessionsByState, long alterMillis, String alterOutcome,
+    public record Result(String name, Map<String, Long> sessionsByState, long alterMillis, String alterOutcome,
             long readsPerSecond, long readFailures, long probeMillis) {
     }
 
@@ -50,13 +50,13 @@ final class DdlExperiment {
     private final Properties credentials;
     private final Settings settings;
 
-    DdlExperiment(String jdbcUrl, Properties credentials, Settings settings) {
+    public DdlExperiment(String jdbcUrl, Properties credentials, Settings settings) {
         this.jdbcUrl = jdbcUrl;
         this.credentials = credentials;
         this.settings = settings;
     }
 
-    List<Result> run() throws Exception {
+    public List<Result> run() throws Exception {
         setUp();
         List<Result> results = new ArrayList<>();
         results.add(runScenario("broken: container-scoped handle, auto-commit off", this::brokenContainer));
