@@ -44,13 +44,14 @@ final class ConnectionTracker implements ConnectionFactory {
     }
 
     static void openedForTransaction() {
-        OPENING_FOR_TRANSACTION.remove();
+        // FALSE rather than remove(): the next transaction on this thread then costs no new ThreadLocalMap entry.
+        OPENING_FOR_TRANSACTION.set(Boolean.FALSE);
     }
 
     @Override
     public Connection openConnection() throws SQLException {
         Connection connection = dataSource.getConnection();
-        boolean forTransaction = OPENING_FOR_TRANSACTION.get() != null;
+        boolean forTransaction = OPENING_FOR_TRANSACTION.get() == Boolean.TRUE;
         checkedOut.put(connection, new Site(Thread.currentThread(), System.nanoTime(),
                 forTransaction ? null : new Throwable("connection taken outside a txfn transaction")));
         return connection;

@@ -10,10 +10,24 @@ import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Maps any record by its canonical constructor, so {@code mapTo(MyRecord.class)} works with no registration.
- * Columns match components case-insensitively, snake_case to camelCase. Jdbi caches the mapper per type.
+ * Columns match components case-insensitively, snake_case to camelCase. Thread-safe.
+ *
+ * <p>The constructor mapper of each record class is built once per factory. Jdbi caches built row mappers in
+ * each handle's copy of the configuration, which starts from the Jdbi instance's copy and is thrown away with
+ * the handle, so without this every transaction would look the constructor up by reflection again. The mapper
+ * itself holds no configuration: matching columns to parameters happens per result set, with the statement's
+ * configuration, as before.
  */
 public final class RecordMapperFactory implements RowMapperFactory {
-    /** Creates the factory; stateless. */
+    /** A ClassValue, not a map: it does not keep a record's class loader alive. */
+    private final ClassValue<RowMapper<?>> mappers = new ClassValue<>() {
+        @Override
+        protected RowMapper<?> computeValue(Class<?> record) {
+            return ConstructorMapper.of(record);
+        }
+    };
+
+    /** Creates the factory. */
     public RecordMapperFactory() {
     }
 
@@ -23,6 +37,9 @@ public final class RecordMapperFactory implements RowMapperFactory {
         if (!raw.isRecord()) {
             return Optional.empty();
         }
-        return ConstructorMapper.factory(raw).build(type, config);
+        // As ConstructorMapper.factory(raw).build(type, config): a record without a usable constructor fails even
+        // when asked for as a parameterized type, and only the class itself, not a parameterized type, maps.
+        RowMapper<?> mapper = mappers.get(raw);
+        return type.equals(raw) ? Optional.of(mapper) : Optional.empty();
     }
 }

@@ -209,7 +209,7 @@ public final class TransactionRunner implements Tx {
 
     private <T, X extends Exception> T run(TxOptions txOptions, HandleCallback<T, X> callback) throws X {
         Objects.requireNonNull(callback, "callback");
-        if (ACTIVE.get() != null) {
+        if (ACTIVE.get() == Boolean.TRUE) {
             throw new NestedTransactionException("a transaction is already running on this thread; txfn does not"
                     + " nest transactions (with a pool of one the inner one would wait for the connection timeout)."
                     + " Compose the steps into one TxFn with flatMap, or pass the Handle down");
@@ -221,7 +221,8 @@ public final class TransactionRunner implements Tx {
             return retryLoop(txOptions, callback, deadlineNanos);
         } finally {
             shared.open.decrementAndGet();
-            ACTIVE.remove();
+            // FALSE rather than remove(): the thread's next transaction then costs no new ThreadLocalMap entry.
+            ACTIVE.set(Boolean.FALSE);
         }
     }
 
@@ -436,6 +437,9 @@ public final class TransactionRunner implements Tx {
     private enum Phase { BEGIN, COMMIT, ROLLBACK }
 
     private void notify(Attempt attempt, Throwable failure, Phase phase) {
+        if (listener == LoggingTxListener.NOOP) {
+            return; // the default: no event to build
+        }
         try {
             TxEvent event = event(attempt, failure, phase == Phase.BEGIN);
             switch (phase) {
@@ -454,6 +458,9 @@ public final class TransactionRunner implements Tx {
     }
 
     private void notifyRetry(Attempt attempt, Throwable failure, Duration backoff) {
+        if (listener == LoggingTxListener.NOOP) {
+            return;
+        }
         try {
             listener.onRetry(event(attempt, failure, false), backoff);
         } catch (RuntimeException e) {
