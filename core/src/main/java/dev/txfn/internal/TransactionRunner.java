@@ -8,7 +8,6 @@ import dev.txfn.DeadlineExceededException;
 import dev.txfn.NestedTransactionException;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;
-import dev.txfn.TxEvent;
 import dev.txfn.TxException;
 import dev.txfn.TxListener;
 import dev.txfn.TxOptions;
@@ -74,12 +73,14 @@ public final class TransactionRunner implements Tx {
     }
 
     private final TxListener listener;
+    private final AttemptEvents events;
 
     private TransactionRunner(Shared shared, TxOptions options, Instant deadline, TxListener listener) {
         this.shared = shared;
         this.options = options;
         this.deadline = deadline;
         this.listener = listener;
+        this.events = new AttemptEvents(listener);
     }
 
     /**
@@ -249,7 +250,7 @@ public final class TransactionRunner implements Tx {
                     staleReruns++;
                     previous = failure;
                     shared.evictIdleConnections.run();
-                    notifyRetry(attempt, failure, Duration.ZERO);
+                    events.retrying(attempt, failure, Duration.ZERO);
                     continue;
                 }
                 TxException reason = typed != null ? typed : classifyWrapped(failure, attempt);
@@ -259,7 +260,7 @@ public final class TransactionRunner implements Tx {
                     Duration backoff = txOptions.retryPolicy().backoff(transientRetries);
                     if (deadline == null || System.nanoTime() + backoff.toNanos() - deadlineNanos < 0) {
                         previous = failure;
-                        notifyRetry(attempt, failure, backoff);
+                        events.retrying(attempt, failure, backoff);
                         sleep(backoff, failure);
                         continue;
                     }
@@ -277,7 +278,7 @@ public final class TransactionRunner implements Tx {
 
     private <T, X extends Exception> T runAttempt(Attempt attempt, HandleCallback<T, X> callback) throws X {
         attempt.checkDeadline("the transaction began");
-        notify(attempt, null, Phase.BEGIN);
+        events.begin(attempt);
         Handle handle = open(attempt);
         Throwable failure = null;
         try {
@@ -289,18 +290,18 @@ public final class TransactionRunner implements Tx {
             ResultGuard.check(result);
             ensureNotAborted(handle, attempt);
             commit(handle, attempt);
-            notify(attempt, null, Phase.COMMIT);
+            events.committed(attempt);
             return result;
         } catch (Throwable t) {
             if (attempt.committed()) {
                 // An after-commit hook threw: the transaction is committed; report that, and the hook's failure.
                 failure = t;
-                notify(attempt, null, Phase.COMMIT);
+                events.committed(attempt);
                 throw sneaky(t);
             }
             failure = translate(t, attempt);
             rollback(handle, failure);
-            notify(attempt, failure, Phase.ROLLBACK);
+            events.rolledBack(attempt, failure);
             throw sneaky(failure);
         } finally {
             close(handle, failure);
@@ -432,53 +433,6 @@ public final class TransactionRunner implements Tx {
                 LOG.warn("closing the handle after commit failed; the connection is discarded", c);
             }
         }
-    }
-
-    private enum Phase { BEGIN, COMMIT, ROLLBACK }
-
-    private void notify(Attempt attempt, Throwable failure, Phase phase) {
-        if (listener == LoggingTxListener.NOOP) {
-            return; // the default: no event to build
-        }
-        try {
-            TxEvent event = event(attempt, failure, phase == Phase.BEGIN);
-            switch (phase) {
-                case BEGIN:
-                    listener.onBegin(event);
-                    break;
-                case COMMIT:
-                    listener.onCommit(event);
-                    break;
-                default:
-                    listener.onRollback(event);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("TxListener failed on {}", phase, e);
-        }
-    }
-
-    private void notifyRetry(Attempt attempt, Throwable failure, Duration backoff) {
-        if (listener == LoggingTxListener.NOOP) {
-            return;
-        }
-        try {
-            listener.onRetry(event(attempt, failure, false), backoff);
-        } catch (RuntimeException e) {
-            LOG.warn("TxListener failed on retry", e);
-        }
-    }
-
-    private static TxEvent event(Attempt attempt, Throwable failure, boolean begin) {
-        String state = null;
-        if (failure instanceof TxException t) {
-            state = t.sqlState();
-        } else if (failure != null) {
-            SQLException sql = FailureClassifier.findSqlException(failure);
-            state = sql == null ? null : sql.getSQLState();
-        }
-        Duration elapsed = begin ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - attempt.startNanos());
-        return new TxEvent(attempt.number(), attempt.options().readOnly(), elapsed, attempt.completedStatements(),
-                state, failure);
     }
 
     private static long nanosUntil(Instant instant) {
