@@ -264,7 +264,7 @@ public interface Tx {
          */
         public Tx build() {
             if (database == null) {
-                return TransactionRunner.create(dataSource, null, options, listener, jdbiCustomizer);
+                return TransactionRunner.create(dataSource, true, null, null, options, listener, jdbiCustomizer);
             }
             return TransactionRunner.create(dataSource, true, database::evictIdleConnections,
                     database::evictConnection, options, listener, jdbiCustomizer);

@@ -1,6 +1,7 @@
 package dev.txfn;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -63,7 +64,7 @@ public interface TxFn<T> extends HandleCallback<T, RuntimeException> {
             for (TxFn<? extends T> step : copy) {
                 values.add(step.withHandle(h));
             }
-            return java.util.Collections.unmodifiableList(values);
+            return Collections.unmodifiableList(values);
         };
     }
 

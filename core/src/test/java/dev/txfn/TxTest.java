@@ -2,6 +2,7 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -90,7 +91,8 @@ class TxTest {
                 }
                 return 1;
             });
-        } catch (IOException e) {
+            fail("the callback's IOException was not thrown");
+        } catch (IOException e) { // compiles only because the callback's exception type passes through
             assertThat(e).isSameAs(io);
         }
         assertThat(TestDb.count("select count(*) from tx_thing")).isZero();

@@ -84,45 +84,15 @@ public final class TransactionRunner implements Tx {
     }
 
     /**
-     * Creates a runner over a PostgreSQL data source.
-     *
-     * @param dataSource where connections come from (auto-commit on)
-     * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
-     *     too after a freeze) are replaced; may be {@code null}
-     * @param options default options
-     * @param listener the listener
-     * @param jdbiCustomizer applied to the Jdbi instance once
-     * @return the runner
-     */
-    public static Tx create(DataSource dataSource, Runnable evictIdleConnections, TxOptions options,
-            TxListener listener, Consumer<Jdbi> jdbiCustomizer) {
-        return create(dataSource, true, evictIdleConnections, options, listener, jdbiCustomizer);
-    }
-
-    /**
-     * Creates a runner; {@code postgres=false} applies options the plain JDBC way (isolation and read-only
+     * Creates a runner. {@code postgres=false} applies options the plain JDBC way (isolation and read-only
      * through the connection; timeouts and settings ignored), for in-memory databases in unit tests.
      *
      * @param dataSource where connections come from (auto-commit on)
      * @param postgres whether the database is PostgreSQL
-     * @param evictIdleConnections see {@link #create(DataSource, Runnable, TxOptions, TxListener, Consumer)}
-     * @param options default options
-     * @param listener the listener
-     * @param jdbiCustomizer applied to the Jdbi instance once
-     * @return the runner
-     */
-    public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
-            TxOptions options, TxListener listener, Consumer<Jdbi> jdbiCustomizer) {
-        return create(dataSource, postgres, evictIdleConnections, c -> { }, options, listener, jdbiCustomizer);
-    }
-
-    /**
-     * Creates a runner with every hook.
-     *
-     * @param dataSource where connections come from (auto-commit on)
-     * @param postgres whether the database is PostgreSQL
-     * @param evictIdleConnections see {@link #create(DataSource, Runnable, TxOptions, TxListener, Consumer)}
-     * @param evictConnection removes one connection from the pool for good (used on leaked connections)
+     * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
+     *     too after a freeze) are replaced; may be {@code null}
+     * @param evictConnection removes one connection from the pool for good (used on leaked connections); may be
+     *     {@code null}
      * @param options default options
      * @param listener the listener
      * @param jdbiCustomizer applied to the Jdbi instance once
@@ -131,7 +101,8 @@ public final class TransactionRunner implements Tx {
     public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
             Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
             Consumer<Jdbi> jdbiCustomizer) {
-        ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection);
+        ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection == null ? c -> { }
+                : evictConnection);
         Jdbi jdbi = Jdbi.create(tracker);
         if (postgres) {
             jdbi.installPlugin(new PostgresPlugin());

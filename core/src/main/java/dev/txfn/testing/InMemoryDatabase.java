@@ -196,7 +196,7 @@ public final class InMemoryDatabase implements AutoCloseable {
     }
 
     private static Tx newTx(InMemoryDataSource dataSource, Consumer<Jdbi> jdbiCustomizer) {
-        return TransactionRunner.create(dataSource, false, null, TxOptions.defaults(), TxListener.noop(),
+        return TransactionRunner.create(dataSource, false, null, null, TxOptions.defaults(), TxListener.noop(),
                 jdbiCustomizer);
     }
 

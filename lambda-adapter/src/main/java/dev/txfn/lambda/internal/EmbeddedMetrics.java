@@ -1,19 +1,17 @@
 package dev.txfn.lambda.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** One CloudWatch Embedded Metric Format document per invocation, written as a single stdout line. */
 final class EmbeddedMetrics {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EmbeddedMetrics() {
     }
 
     static String line(String namespace, String kind, String target, int transactions, int retries, double millis,
             boolean settled) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode aws = root.putObject("_aws");
         aws.put("Timestamp", System.currentTimeMillis());
         ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();

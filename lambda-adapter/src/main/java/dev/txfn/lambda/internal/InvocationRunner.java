@@ -1,7 +1,6 @@
 package dev.txfn.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.txfn.Database;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;
@@ -25,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class InvocationRunner {
     private static final Logger LOG = LoggerFactory.getLogger("dev.txfn.lambda.Invocation");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Tx tx;
     private final InvocationSettings settings;
@@ -161,7 +159,7 @@ public final class InvocationRunner {
 
         /** The structured log line {@link #finish} writes, as JSON; separate so tests can read it. */
         String logLine(String outcome, boolean ok, double millis) {
-            return JSON.createObjectNode()
+            return Json.MAPPER.createObjectNode()
                     .put("requestId", requestId())
                     .put("kind", kind)
                     .put("target", target)
