@@ -107,7 +107,7 @@ public final class TransactionRunner implements Tx {
         if (postgres) {
             jdbi.installPlugin(new PostgresPlugin());
         }
-        jdbi.registerRowMapper(new RecordMapperFactory());
+        jdbi.registerRowMapper(new RecordMapperFactory(jdbi.getConfig()));
         jdbiCustomizer.accept(jdbi);
         Shared shared = new Shared(jdbi, tracker, postgres,
                 evictIdleConnections == null ? () -> { } : evictIdleConnections);

@@ -180,7 +180,7 @@ public final class PostgresTransactionExtension implements BeforeEachCallback, A
             dataSource.setApplicationName(APPLICATION_NAME);
             Jdbi jdbi = Jdbi.create(dataSource);
             jdbi.installPlugin(new PostgresPlugin());
-            jdbi.registerRowMapper(new dev.txfn.internal.RecordMapperFactory());
+            jdbi.registerRowMapper(new dev.txfn.internal.RecordMapperFactory(jdbi.getConfig()));
             return jdbi;
         }
     }
