@@ -3,6 +3,7 @@ package dev.txfn;
 import dev.txfn.internal.TransactionRunner;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -180,11 +181,29 @@ public interface Tx {
      * Verifies that nothing is open: no transaction of this {@code Tx} (or one derived from it) running, no
      * connection it handed out still checked out. Any connection still out is repaired on the spot: aborted, so
      * the server rolls back whatever it held, and evicted from the pool. Call it where the application must be
-     * settled, at the end of a Lambda invocation; the Lambda adapter does. Costs no round trip.
+     * settled, at the end of a Lambda invocation; the Lambda adapter does. Costs no round trip. A
+     * {@linkplain #warmUp() warm-up} still running is waited for first (it is bounded by its own deadline).
      *
      * @return what was found; {@link SettleReport#isSettled()} on the healthy path
      */
     SettleReport settle();
+
+    /**
+     * Warms up in the background, once: a daemon thread runs one read-only transaction ({@code select 1},
+     * mapped into a record), so that the first connection is opened and the classes on the transaction path
+     * (HikariCP's, the driver's, Jdbi's statement machinery, which registers a JFR event type on first use) are
+     * loaded while the caller goes on with its own start-up. The first real transaction then finds a connection
+     * in the pool and warm code. Meant for start-up: a Lambda function's init phase (the Lambda adapter's
+     * {@code LambdaResources.fromEnv()} calls it) or a service's {@code main}.
+     *
+     * <p>The warm-up transaction is not reported to listeners, counts as an {@linkplain #openTransactions() open
+     * transaction} while it runs and gives up after 10 s. A failure (the database unreachable, say) is logged at
+     * WARN and completes the returned future exceptionally; it changes nothing else: the first transaction
+     * connects as it would have. Calls after the first return the first call's outcome.
+     *
+     * @return completes when the warm-up transaction has committed, or exceptionally with why it failed
+     */
+    CompletableFuture<Void> warmUp();
 
     /**
      * The options used by the methods that take none.

@@ -1,5 +1,6 @@
 package dev.txfn;
 
+import dev.txfn.internal.OneQuery;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * A transaction program: a step that reads or writes through a {@link Handle} and returns a value, not yet
@@ -66,6 +68,25 @@ public interface TxFn<T> extends HandleCallback<T, RuntimeException> {
             }
             return Collections.unmodifiableList(values);
         };
+    }
+
+    /**
+     * A program of exactly one query: {@code query} gets the {@link Query} for {@code sql} to bind, execute
+     * (once) and map, as in {@code TxFn.query("select ... where id = :id", q -> q.bind("id", id)
+     * .mapTo(Thing.class).one())}. Run by {@link Tx#readOnly(HandleCallback)} on PostgreSQL, the whole
+     * transaction costs <b>one</b> round trip: {@code BEGIN ... READ ONLY}, the options' {@code SET LOCAL}s, the
+     * query and {@code COMMIT} travel to the server together, where any other program costs k + 1 for k
+     * statements. {@link #map} keeps that; other compositions, {@code inTransaction}, and in-memory databases run
+     * it as an ordinary one-statement transaction. Under {@code readOnly} a second statement fails with
+     * {@link IllegalStateException}, since the transaction already ended with the first.
+     *
+     * @param sql the query; Jdbi's named ({@code :id}) and positional parameters as usual
+     * @param query binds, executes and maps the query; runs again on a retry
+     * @param <T> the type of the value
+     * @return the program
+     */
+    static <T> TxFn<T> query(String sql, Function<? super Query, ? extends T> query) {
+        return new OneQuery<>(sql, query);
     }
 
     /**

@@ -26,6 +26,7 @@ final class Attempt implements SqlLogger {
     private final boolean postgres;
     private final SqlLogger delegate;
     private final long startNanos;
+    private final boolean oneFlight;
 
     private int completedStatements;
     private boolean committed;
@@ -38,8 +39,10 @@ final class Attempt implements SqlLogger {
     private long timeoutInForceMillis;
     private boolean timeoutFromDeadline;
 
-    Attempt(int number, TxOptions options, Instant deadline, long deadlineNanos, boolean postgres, SqlLogger delegate) {
+    Attempt(int number, TxOptions options, Instant deadline, long deadlineNanos, boolean postgres, boolean oneFlight,
+            SqlLogger delegate) {
         this.number = number;
+        this.oneFlight = oneFlight;
         this.options = options;
         this.deadline = deadline;
         this.deadlineNanos = deadlineNanos;
@@ -92,7 +95,15 @@ final class Attempt implements SqlLogger {
 
     /** Whether the attempt runs on PostgreSQL and needs the statement builder that carries its commands. */
     boolean needsStatementBuilder() {
-        return postgres && (deadline != null || hasBeginCommands());
+        return postgres && (oneFlight || deadline != null || hasBeginCommands());
+    }
+
+    /**
+     * Whether the whole transaction is one query sent with its {@code BEGIN} and {@code COMMIT} in one flight, on
+     * a connection left in auto-commit mode.
+     */
+    boolean oneFlight() {
+        return oneFlight;
     }
 
     private boolean hasBeginCommands() {
@@ -122,6 +133,10 @@ final class Attempt implements SqlLogger {
         checkDeadline("the next statement was sent");
         if (reserved) {
             return null;
+        }
+        if (oneFlight && beginCommandsDelivered) {
+            throw new IllegalStateException("a TxFn.query program runs one query: its transaction was committed"
+                    + " together with the first statement, so a second one cannot join it");
         }
         List<String> commands = null;
         long previousTimeout = timeoutInForceMillis;
@@ -160,8 +175,9 @@ final class Attempt implements SqlLogger {
 
     private List<String> beginCommands() {
         List<String> commands = new ArrayList<>(4);
-        if (options.isolation() != null || options.readOnly() || options.deferrable()) {
-            StringBuilder sb = new StringBuilder("SET TRANSACTION");
+        if (oneFlight || options.isolation() != null || options.readOnly() || options.deferrable()) {
+            // One flight: the connection is in auto-commit mode, so the transaction begins here, not in the driver.
+            StringBuilder sb = new StringBuilder(oneFlight ? "BEGIN" : "SET TRANSACTION");
             if (options.isolation() != null) {
                 sb.append(" ISOLATION LEVEL ").append(options.isolation().sql());
             }

@@ -13,11 +13,16 @@ import dev.txfn.TxListener;
 import dev.txfn.TxOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
@@ -51,6 +56,10 @@ public final class TransactionRunner implements Tx {
      * retransmission timeout, many minutes.
      */
     static final long NETWORK_TIMEOUT_SLACK_MILLIS = 500;
+    /** How long the warm-up transaction may take, connecting included. */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
+    /** How much longer than that {@link #settle()} waits for a warm-up still running. */
+    private static final long WARM_UP_SETTLE_SLACK_MILLIS = 1_000;
 
     private final Shared shared;
     private final TxOptions options;
@@ -63,6 +72,7 @@ public final class TransactionRunner implements Tx {
         final boolean postgres;
         final Runnable evictIdleConnections;
         final AtomicInteger open = new AtomicInteger();
+        final AtomicReference<CompletableFuture<Void>> warmUp = new AtomicReference<>();
 
         Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections) {
             this.jdbi = jdbi;
@@ -161,7 +171,46 @@ public final class TransactionRunner implements Tx {
 
     @Override
     public SettleReport settle() {
+        CompletableFuture<Void> warming = shared.warmUp.get();
+        if (warming != null && !warming.isDone()) {
+            try {
+                // Bounded by the warm-up's own deadline; its outcome was logged where it happened.
+                warming.exceptionally(e -> null).get(WARM_UP_LIMIT.toMillis() + NETWORK_TIMEOUT_SLACK_MILLIS
+                        + WARM_UP_SETTLE_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // settled or not, the tracker below reports what is still open
+            }
+        }
         return shared.tracker.settle(shared.open.get());
+    }
+
+    @Override
+    public CompletableFuture<Void> warmUp() {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        if (!shared.warmUp.compareAndSet(null, started)) {
+            return shared.warmUp.get().copy();
+        }
+        // Its own runner: default options, no listener, a deadline of its own.
+        TransactionRunner quiet = new TransactionRunner(shared, TxOptions.defaults(), null, TxListener.noop());
+        Thread thread = new Thread(() -> {
+            try {
+                quiet.withDeadline(Instant.now().plus(WARM_UP_LIMIT)).readOnly(h -> h.createQuery(
+                        "select 1 as one").mapTo(WarmUpRow.class).one());
+                started.complete(null);
+            } catch (RuntimeException | Error e) {
+                LOG.warn("txfn warm-up failed; the first transaction will connect on its own: {}", e.toString());
+                started.completeExceptionally(e);
+            }
+        }, "txfn-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return started.copy();
+    }
+
+    /** The warm-up's row: mapping it loads the record mapper too. */
+    private record WarmUpRow(int one) {
     }
 
     @Override
@@ -205,7 +254,7 @@ public final class TransactionRunner implements Tx {
         Throwable previous = null;
         for (int number = 1; ; number++) {
             Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres,
-                    shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
+                    shared.postgres && txOptions.readOnly() && callback instanceof OneQuery, shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
             try {
                 return runAttempt(attempt, callback);
             } catch (Throwable failure) {
@@ -254,13 +303,19 @@ public final class TransactionRunner implements Tx {
         Throwable failure = null;
         try {
             configure(handle, attempt);
-            handle.begin();
-            // Registered first, so it runs first once COMMIT succeeded: the callback's own hooks come after.
-            handle.afterCommit(attempt::committedNow);
+            if (!attempt.oneFlight()) {
+                handle.begin();
+                // Registered first, so it runs first once COMMIT succeeded: the callback's own hooks come after.
+                handle.afterCommit(attempt::committedNow);
+            }
             T result = callback.withHandle(handle);
             ResultGuard.check(result);
             ensureNotAborted(handle, attempt);
-            commit(handle, attempt);
+            if (attempt.oneFlight()) {
+                endOneFlight(handle, attempt);
+            } else {
+                commit(handle, attempt);
+            }
             events.committed(attempt);
             return result;
         } catch (Throwable t) {
@@ -271,7 +326,11 @@ public final class TransactionRunner implements Tx {
                 throw sneaky(t);
             }
             failure = translate(t, attempt);
-            rollback(handle, failure);
+            if (attempt.oneFlight()) {
+                rollbackOneFlight(handle, failure);
+            } else {
+                rollback(handle, failure);
+            }
             events.rolledBack(attempt, failure);
             throw sneaky(failure);
         } finally {
@@ -381,6 +440,35 @@ public final class TransactionRunner implements Tx {
                     + ": " + sql.getMessage(), attempt.deadline(), "57014", t);
         }
         return FailureClassifier.translate(sql, t, attempt.completedStatements() == 0);
+    }
+
+    /**
+     * After a one-flight transaction: its COMMIT went with the query, so the session is idle, unless the query
+     * was never executed (nothing began, nothing to end).
+     */
+    private static void endOneFlight(Handle handle, Attempt attempt) throws SQLException {
+        TransactionState state = transactionState(handle);
+        if (state != TransactionState.IDLE) {
+            throw new IllegalStateException("a one-flight transaction ended " + state + " instead of committed");
+        }
+        attempt.committedNow();
+    }
+
+    /** A one-flight query failed: its COMMIT was skipped by the server, which holds an aborted transaction. */
+    private static void rollbackOneFlight(Handle handle, Throwable failure) {
+        try {
+            if (transactionState(handle) != TransactionState.IDLE) {
+                try (Statement s = handle.getConnection().createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            }
+        } catch (Throwable r) {
+            failure.addSuppressed(r);
+        }
+    }
+
+    private static TransactionState transactionState(Handle handle) throws SQLException {
+        return handle.getConnection().unwrap(BaseConnection.class).getTransactionState();
     }
 
     private static void rollback(Handle handle, Throwable failure) {

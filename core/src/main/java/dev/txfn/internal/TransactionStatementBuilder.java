@@ -4,6 +4,7 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -24,6 +25,7 @@ final class TransactionStatementBuilder implements StatementBuilder {
 
     @Override
     public Statement create(Connection conn, StatementContext ctx) throws SQLException {
+        refuseInOneFlight();
         Statement statement = delegate.create(conn, ctx);
         String[] commands = attempt.commandsBefore();
         return commands == null ? statement : PrefixedStatement.plain(attempt, commands, conn, statement);
@@ -34,6 +36,9 @@ final class TransactionStatementBuilder implements StatementBuilder {
         String[] commands = attempt.commandsBefore();
         if (commands == null) {
             return delegate.create(conn, sql, ctx);
+        }
+        if (attempt.oneFlight()) {
+            return oneFlight(conn, sql, ctx, commands);
         }
         if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
             // The driver cannot return generated keys from a multi-statement execution.
@@ -50,8 +55,43 @@ final class TransactionStatementBuilder implements StatementBuilder {
         return PrefixedStatement.prepared(attempt, commands, conn, prefixed, () -> delegate.create(conn, sql, ctx));
     }
 
+    /** {@code BEGIN ...; SET LOCAL ...; sql; COMMIT} as one execution: the whole transaction in one flight. */
+    private PreparedStatement oneFlight(Connection conn, String sql, StatementContext ctx, String[] commands)
+            throws SQLException {
+        if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
+            attempt.released();
+            throw new IllegalStateException("a TxFn.query program cannot return generated keys or update rows");
+        }
+        PreparedStatement prefixed;
+        try {
+            prefixed = delegate.create(conn, PrefixedStatement.joined(commands) + withoutTrailingSemicolons(sql)
+                    + ";\nCOMMIT", ctx);
+        } catch (SQLException | RuntimeException e) {
+            attempt.released();
+            throw e;
+        }
+        return PrefixedStatement.prepared(attempt, commands, conn, prefixed, () -> {
+            throw new SQLFeatureNotSupportedException("a TxFn.query program cannot run a batch");
+        });
+    }
+
+    private static String withoutTrailingSemicolons(String sql) {
+        int end = sql.length();
+        while (end > 0 && (sql.charAt(end - 1) == ';' || Character.isWhitespace(sql.charAt(end - 1)))) {
+            end--;
+        }
+        return sql.substring(0, end);
+    }
+
+    private void refuseInOneFlight() {
+        if (attempt.oneFlight()) {
+            throw new IllegalStateException("a TxFn.query program runs one query, through Handle.createQuery");
+        }
+    }
+
     @Override
     public CallableStatement createCall(Connection conn, String sql, StatementContext ctx) throws SQLException {
+        refuseInOneFlight();
         String[] commands = attempt.commandsBefore();
         if (commands != null) {
             runSeparately(conn, commands);

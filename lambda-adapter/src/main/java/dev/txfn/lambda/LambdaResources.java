@@ -34,8 +34,11 @@ public record LambdaResources(Tx tx, InvocationSettings settings) {
 
     /**
      * A {@link Database#fromEnv() Database from the environment}, a {@code Tx} over it and default settings naming
-     * it, with the {@link SnapStart} hooks registered. Nothing connects until the first transaction, so this is
-     * cheap in a constructor and safe before a SnapStart checkpoint.
+     * it, with the {@link SnapStart} hooks registered, and the {@code Tx} {@linkplain Tx#warmUp() warming up} in
+     * the background: the first connection opens and the transaction path's classes load while the rest of the
+     * function's init runs, instead of during its first invocation. With SnapStart the checkpoint waits for the
+     * warm-up (so the snapshot holds warm classes) and then closes its connection. A database unreachable at init
+     * costs a WARN line, nothing more: the first transaction connects as it would have.
      *
      * @return the resources
      * @throws dev.txfn.InvalidConfigurationException if the environment does not describe a database
@@ -43,7 +46,9 @@ public record LambdaResources(Tx tx, InvocationSettings settings) {
     public static LambdaResources fromEnv() {
         Database database = Database.fromEnv();
         SnapStart.register(database);
-        return of(database);
+        LambdaResources resources = of(database);
+        SnapStart.awaitBeforeCheckpoint(database, resources.tx().warmUp());
+        return resources;
     }
 
     /**

@@ -5,6 +5,10 @@ import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -89,10 +93,43 @@ public final class SnapStart {
         LOG.debug("registered {} for SnapStart: its connections close before each checkpoint", database);
     }
 
+    /**
+     * Makes the checkpoint of {@code database} wait (at most {@value #START_UP_WORK_WAIT_MILLIS} ms) for
+     * {@code work} started at init, such as a {@link dev.txfn.Tx#warmUp() warm-up}, so that its connection is
+     * back in the pool, and closed, before the snapshot rather than captured in it.
+     */
+    static void awaitBeforeCheckpoint(Database database, CompletableFuture<?> work) {
+        Objects.requireNonNull(work, "work");
+        synchronized (SnapStart.class) {
+            ((PoolResource) resourceFor(database)).startUpWork = work;
+        }
+    }
+
+    /** How long a checkpoint waits for start-up work: the warm-up's own limit and some. */
+    static final long START_UP_WORK_WAIT_MILLIS = 12_000;
+
     /** Empties one pool before a checkpoint. */
     private static final class PoolResource implements Resource {
         private final WeakReference<Database> databaseRef;
         boolean registered; // guarded by SnapStart.class
+        CompletableFuture<?> startUpWork; // guarded by SnapStart.class
+
+        private void awaitStartUpWork() {
+            CompletableFuture<?> work;
+            synchronized (SnapStart.class) {
+                work = startUpWork;
+            }
+            if (work == null) {
+                return;
+            }
+            try {
+                work.exceptionally(e -> null).get(START_UP_WORK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("SnapStart checkpoint: start-up work still running after {} ms", START_UP_WORK_WAIT_MILLIS);
+            }
+        }
 
         PoolResource(Database database) {
             this.databaseRef = new WeakReference<>(database);
@@ -104,6 +141,7 @@ public final class SnapStart {
             if (database == null) {
                 return;
             }
+            awaitStartUpWork();
             int idle = database.idleConnections();
             database.evictIdleConnections();
             int active = database.activeConnections();

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -53,6 +55,24 @@ class SnapStartTest {
             assertThat(after).isNotEqualTo(before);
             assertThat(db.totalConnections()).isEqualTo(1);
             assertThat(db.activeConnections()).isZero();
+        }
+    }
+
+    @Test
+    void beforeCheckpointWaitsForTheWarmUpThenClosesItsConnection() throws Exception {
+        String app = "txfn-snap-warm";
+        try (Database db = database(app)) {
+            Tx tx = Tx.create(db);
+            CompletableFuture<Void> warmUp = tx.warmUp();
+            SnapStart.awaitBeforeCheckpoint(db, warmUp);
+
+            SnapStart.resourceFor(db).beforeCheckpoint(Core.getGlobalContext());
+
+            // The warm-up's transaction ran to its end before the pool was emptied: nothing is left to capture.
+            assertThat(db.activeConnections()).isZero();
+            assertThat(db.totalConnections()).isZero();
+            awaitNoSessions(app);
+            warmUp.get(1, TimeUnit.SECONDS);
         }
     }
 

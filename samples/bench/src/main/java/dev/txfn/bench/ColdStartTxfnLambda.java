@@ -7,6 +7,7 @@ import dev.txfn.lambda.HttpResponse;
 import dev.txfn.lambda.HttpRoutes;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalContext;
+import java.util.function.Supplier;
 
 /**
  * Cold-start variant 4: txfn with the Lambda adapter, as deployed. The Lambda runtime would construct
@@ -27,7 +28,11 @@ public final class ColdStartTxfnLambda {
 
         /** What the Lambda runtime calls, once per container. */
         public Handler() {
-            super(LambdaResources.fromEnv(), HttpRoutes.builder()
+            this(LambdaResources.fromEnv());
+        }
+
+        Handler(LambdaResources resources) {
+            super(resources, HttpRoutes.builder()
                     .get("/things/{id}", (request, tx) -> {
                         long id = request.pathLong("id");
                         return HttpResponse.ok(new Thing(id, tx.readOnly(h -> h.createQuery(BenchSchema.SELECT_NAME)
@@ -47,8 +52,17 @@ public final class ColdStartTxfnLambda {
      * @throws IllegalStateException if the response is not a 200
      */
     public static void main(String[] args) {
+        run(Handler::new);
+    }
+
+    /**
+     * Starts, serves one request with the handler {@code constructor} builds, prints the timings.
+     *
+     * @param constructor builds the handler, as the Lambda runtime would
+     */
+    static void run(Supplier<Handler> constructor) {
         long mainNanos = System.nanoTime();
-        Handler handler = new Handler();
+        Handler handler = constructor.get();
         long setupNanos = System.nanoTime();
         String path = "/things/" + ColdStartProbe.THING_ID;
         APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
