@@ -252,9 +252,10 @@ public final class TransactionRunner implements Tx {
         int transientRetries = 0;
         int staleReruns = 0;
         Throwable previous = null;
+        boolean oneFlight = shared.postgres && txOptions.readOnly() && callback instanceof OneQuery;
         for (int number = 1; ; number++) {
-            Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres,
-                    shared.postgres && txOptions.readOnly() && callback instanceof OneQuery, shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
+            Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres, oneFlight,
+                    shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
             try {
                 return runAttempt(attempt, callback);
             } catch (Throwable failure) {

@@ -48,6 +48,9 @@ public final class InvocationRunner {
         this.metricsOut = metricsOut;
         // The settings promise that the named pool is emptied before a SnapStart checkpoint; idempotent.
         settings.database().ifPresent(SnapStart::register);
+        // Handlers are built in the init phase, while Tx.warmUp() connects on its own thread: loading the JSON
+        // codec now runs in parallel with that instead of after the first request's transaction.
+        Json.warmUp();
     }
 
     /** The settings. */

@@ -27,7 +27,10 @@ public final class RoundTripMeasure implements Measure {
     public String description() {
         return "Network round trips from the client's point of view, counted by a TCP proxy in front of the server"
                 + " (`RoundTripCounter`), after a warm-up that opened the connection. Each statement is a one-row"
-                + " `SELECT` by primary key; the limit for k statements is k + 1. Pools hold one connection. The"
+                + " `SELECT` by primary key; the limit for k statements is k + 1, and 1 for a read-only transaction"
+                + " declared as one query (txfn's `TxFn.query`; raw JDBC sends `BEGIN READ ONLY; SELECT ...; COMMIT`"
+                + " in one `execute()`; Jdbi and Spring have no such form and run it as any read-only"
+                + " transaction). Pools hold one connection. The"
                 + " implementations are described in `Implementation.java`; in short, *raw JDBC* is one"
                 + " connection with auto-commit off and the options as `SET TRANSACTION ...; SET LOCAL ...` in the"
                 + " first statement's `execute()` (the protocol minimum), *raw JDBC, SET apart* sends those in an"
@@ -94,7 +97,8 @@ public final class RoundTripMeasure implements Measure {
             }
         });
         return new CaseResult(name(), scenario.name(),
-                scenario.description() + " (limit k + 1 = " + scenario.limit() + ")", "round trips", figures,
+                scenario.description() + (scenario.oneQuery() ? " (limit 1)" : " (limit k + 1 = " + scenario.limit()
+                        + ")"), "round trips", figures,
                 ratiosToBaseline(figures), notes);
     }
 

@@ -2,6 +2,7 @@ package dev.txfn.bench;
 
 import dev.txfn.Database;
 import dev.txfn.Tx;
+import dev.txfn.TxFn;
 import dev.txfn.TxOptions;
 import org.jdbi.v3.core.Handle;
 
@@ -30,6 +31,10 @@ final class TxfnStyle implements TransactionStyle {
 
     @Override
     public String run(Scenario scenario) {
+        if (scenario.oneQuery()) {
+            return tx.inTransaction(options(scenario).withReadOnly(true), TxFn.query(BenchSchema.SELECT_NAME,
+                    q -> q.bind(0, 1L).mapTo(String.class).one()));
+        }
         if (scenario.readOnly() && options(scenario).equals(TxOptions.defaults())) {
             return tx.readOnly(h -> work(h, scenario));
         }
