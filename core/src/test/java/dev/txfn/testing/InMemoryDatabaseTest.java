@@ -10,6 +10,7 @@ import dev.txfn.DeadlineExceededException;
 import dev.txfn.ForeignKeyViolationException;
 import dev.txfn.Isolation;
 import dev.txfn.Tx;
+import dev.txfn.TxFn;
 import dev.txfn.TxOptions;
 import dev.txfn.UniqueViolationException;
 import java.sql.Connection;
@@ -74,6 +75,16 @@ class InMemoryDatabaseTest {
         assertThat(thing.name()).isEqualTo("b");
         assertThat(thing.ownerName()).isEqualTo("bob");
         assertThat(thing.id()).isPositive();
+    }
+
+    @Test
+    void aOneQueryProgramRunsAsAnOrdinaryReadOnlyTransaction() {
+        tx.useTransaction(h -> insert(h, "q", "quinn"));
+
+        Thing thing = tx.readOnly(TxFn.query("select * from thing where name = :name",
+                q -> q.bind("name", "q").mapTo(Thing.class).one()));
+
+        assertThat(thing.ownerName()).isEqualTo("quinn");
     }
 
     @Test
