@@ -182,7 +182,7 @@ public interface Tx {
      * connection it handed out still checked out. Any connection still out is repaired on the spot: aborted, so
      * the server rolls back whatever it held, and evicted from the pool. Call it where the application must be
      * settled, at the end of a Lambda invocation; the Lambda adapter does. Costs no round trip. A
-     * {@linkplain #warmUp() warm-up} still running is waited for first (it is bounded by its own deadline).
+     * {@linkplain #warmUp() warm-up} still running is neither waited for nor reported: it is txfn's own.
      *
      * @return what was found; {@link SettleReport#isSettled()} on the healthy path
      */
@@ -190,20 +190,37 @@ public interface Tx {
 
     /**
      * Warms up in the background, once: a daemon thread runs one read-only transaction ({@code select 1},
-     * mapped into a record), so that the first connection is opened and the classes on the transaction path
-     * (HikariCP's, the driver's, Jdbi's statement machinery, which registers a JFR event type on first use) are
-     * loaded while the caller goes on with its own start-up. The first real transaction then finds a connection
-     * in the pool and warm code. Meant for start-up: a Lambda function's init phase (the Lambda adapter's
-     * {@code LambdaResources.fromEnv()} calls it) or a service's {@code main}.
+     * mapped into a record, as a {@link TxFn#query one-flight query}: {@code BEGIN} and {@code COMMIT} travel in
+     * one message, so a process frozen meanwhile never holds it open), so that the first connection is opened
+     * and the classes on the transaction path (HikariCP's, the driver's, Jdbi's statement machinery, which
+     * registers a JFR event type on first use) are loaded while the caller goes on with its own start-up. The
+     * first real transaction then finds a connection in the pool and warm code. Meant for start-up: a Lambda
+     * function's init phase (the Lambda adapter's {@code LambdaResources.fromEnv()} calls it) or a service's
+     * {@code main}. Returns at once.
      *
-     * <p>The warm-up transaction is not reported to listeners, counts as an {@linkplain #openTransactions() open
-     * transaction} while it runs and gives up after 10 s. A failure (the database unreachable, say) is logged at
-     * WARN and completes the returned future exceptionally; it changes nothing else: the first transaction
-     * connects as it would have. Calls after the first return the first call's outcome.
+     * <p>The warm-up transaction is not reported to listeners, not counted by {@link #openTransactions()} and
+     * not checked by {@link #settle()}; it gives up 10 s after it got its connection (the pool's connection
+     * timeout bounds the wait for one). A failure (the database unreachable, say) is logged at WARN and
+     * completes the returned future exceptionally; it changes nothing else: the first transaction connects as it
+     * would have. Calls after the first return the first call's outcome. The default implementation does
+     * nothing.
      *
      * @return completes when the warm-up transaction has committed, or exceptionally with why it failed
      */
-    CompletableFuture<Void> warmUp();
+    default CompletableFuture<Void> warmUp() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Whether the {@linkplain #warmUp() warm-up} is running right now, and may hold one connection of the pool:
+     * for checks that count the pool's checked-out connections. Once it returns {@code false} after a warm-up,
+     * the warm-up's connection is back in the pool.
+     *
+     * @return {@code true} while the warm-up runs
+     */
+    default boolean isWarmingUp() {
+        return false;
+    }
 
     /**
      * The options used by the methods that take none.

@@ -73,12 +73,16 @@ public interface TxFn<T> extends HandleCallback<T, RuntimeException> {
     /**
      * A program of exactly one query: {@code query} gets the {@link Query} for {@code sql} to bind, execute
      * (once) and map, as in {@code TxFn.query("select ... where id = :id", q -> q.bind("id", id)
-     * .mapTo(Thing.class).one())}. Run by {@link Tx#readOnly(HandleCallback)} on PostgreSQL, the whole
-     * transaction costs <b>one</b> round trip: {@code BEGIN ... READ ONLY}, the options' {@code SET LOCAL}s, the
-     * query and {@code COMMIT} travel to the server together, where any other program costs k + 1 for k
-     * statements. {@link #map} keeps that; other compositions, {@code inTransaction}, and in-memory databases run
-     * it as an ordinary one-statement transaction. Under {@code readOnly} a second statement fails with
-     * {@link IllegalStateException}, since the transaction already ended with the first.
+     * .mapTo(Thing.class).one())}. Run as a read-only transaction on PostgreSQL ({@link Tx#readOnly}, or options
+     * with {@code withReadOnly(true)}), the whole transaction costs <b>one</b> round trip: {@code BEGIN ... READ
+     * ONLY}, the options' {@code SET LOCAL}s, the query and {@code COMMIT} travel to the server together, where
+     * any other program costs k + 1 for k statements. {@link #map} keeps that; other compositions, read-write
+     * options and in-memory databases run it as an ordinary one-statement transaction.
+     *
+     * <p>In one flight the transaction ends with the query, so the program may run nothing else: a second
+     * statement fails with {@link IllegalStateException}, and the connection under the handle stays in
+     * auto-commit mode (JDBC used directly through {@code q.getHandle().getConnection()} would run outside the
+     * transaction, and {@code afterCommit} hooks are not available).
      *
      * @param sql the query; Jdbi's named ({@code :id}) and positional parameters as usual
      * @param query binds, executes and maps the query; runs again on a retry

@@ -10,8 +10,11 @@ import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.enums.EnumByOrdinal;
+import org.jdbi.v3.core.enums.EnumStrategy;
+import org.jdbi.v3.core.enums.Enums;
 import org.jdbi.v3.core.mapper.Nested;
 import org.jdbi.v3.core.mapper.reflect.ColumnName;
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +48,27 @@ class RecordMappingTest {
     }
 
     record Inner(String name) {
+    }
+
+    /** A type-use {@code @Nullable}, as JSpecify's. */
+    static final class TypeUse {
+        @Retention(RetentionPolicy.RUNTIME)
+        @Target(ElementType.TYPE_USE)
+        @interface Nullable {
+        }
+    }
+
+    record WithTypeUseOptional(long id, @TypeUse.Nullable String note) {
+    }
+
+    record NullablePrimitive(long id, @Nullable int count) {
+    }
+
+    record Named(String name) {
+        @JdbiConstructor
+        static Named of(String name) {
+            return new Named("made:" + name);
+        }
     }
 
     record Outer(long id, @Nested Inner inner) {
@@ -149,6 +173,42 @@ class RecordMappingTest {
 
         assertThat(custom.readOnly(h -> h.createQuery(THING).mapTo(Thing.class).one()).name())
                 .isEqualTo("<seven>");
+    }
+
+    @Test
+    void aTypeUseNullableComponentMayBeMissing() {
+        WithTypeUseOptional value = tx.readOnly(h -> h.createQuery("select 1 as id")
+                .mapTo(WithTypeUseOptional.class).one());
+
+        assertThat(value).isEqualTo(new WithTypeUseOptional(1, null));
+    }
+
+    @Test
+    void aMissingNullablePrimitiveIsAClearError() {
+        assertThatThrownBy(() -> tx.readOnly(h -> h.createQuery("select 1 as id").mapTo(NullablePrimitive.class)
+                .one())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'count'")
+                .hasMessageContaining("primitive");
+    }
+
+    @Test
+    void aJdbiConstructorFactoryMethodIsUsed() {
+        Named named = tx.readOnly(h -> h.createQuery("select 'x' as name").mapTo(Named.class).one());
+
+        assertThat(named.name()).isEqualTo("made:x");
+    }
+
+    @Test
+    void anEnumStrategyOnAHandleAppliesAfterOtherHandlesMappedByName() {
+        record Shade(Colour colour) {
+        }
+        Shade byName = tx.readOnly(h -> h.createQuery("select 'GREEN' as colour").mapTo(Shade.class).one());
+        Shade byOrdinal = tx.readOnly(h -> {
+            h.getConfig(Enums.class).setEnumStrategy(EnumStrategy.BY_ORDINAL);
+            return h.createQuery("select 2 as colour").mapTo(Shade.class).one();
+        });
+
+        assertThat(byName.colour()).isEqualTo(Colour.GREEN);
+        assertThat(byOrdinal.colour()).isEqualTo(Colour.BLUE);
     }
 
     @Test

@@ -73,19 +73,22 @@ class WarmUpTest {
     }
 
     @Test
-    void settleWaitsForAWarmUpStillRunning() throws Exception {
+    void settleNeitherWaitsForNorReportsAWarmUpStillRunning() throws Exception {
         try (RoundTripCounter proxy = TestDb.proxy();
                 Database db = TestDb.through(proxy, 1, "txfn-warm-up-test")) {
             proxy.setDelay(Duration.ofMillis(100)); // connecting and the transaction take several round trips
             Tx tx = Tx.create(db);
 
             CompletableFuture<Void> warmUp = tx.warmUp();
-            assertThat(warmUp).isNotDone(); // connecting alone takes several delayed round trips
             SettleReport report = tx.settle();
 
             assertThat(report.isSettled()).as(report.describe()).isTrue();
-            warmUp.get(1, TimeUnit.SECONDS); // completed normally
-            assertThat(db.activeConnections()).isZero();
+            assertThat(warmUp).isNotDone(); // settle() did not wait for it
+            assertThat(tx.isWarmingUp()).isTrue();
+            assertThat(tx.openTransactions()).isZero();
+            warmUp.get(30, TimeUnit.SECONDS);
+            assertThat(tx.isWarmingUp()).isFalse();
+            assertThat(db.activeConnections()).isZero(); // untouched by settle: no abort, no eviction
             assertThat(db.idleConnections()).isEqualTo(1);
         }
     }

@@ -63,8 +63,13 @@ final class ConnectionTracker implements ConnectionFactory {
         connection.close();
     }
 
-    /** Reports, aborts and evicts every connection still checked out. */
-    SettleReport settle(int openTransactions) {
+    /**
+     * Reports, aborts and evicts every connection still checked out, except those of {@code exempt}.
+     *
+     * @param openTransactions the application's transactions running now
+     * @param exempt a thread of txfn's own whose connection is not the application's (the warm-up), or null
+     */
+    SettleReport settle(int openTransactions, Thread exempt) {
         if (checkedOut.isEmpty() && openTransactions == 0) {
             return new SettleReport(0, List.of());
         }
@@ -72,6 +77,9 @@ final class ConnectionTracker implements ConnectionFactory {
         long now = System.nanoTime();
         for (Map.Entry<Connection, Site> entry : checkedOut.entrySet()) {
             Site site = entry.getValue();
+            if (exempt != null && site.thread() == exempt) {
+                continue;
+            }
             boolean inTransaction = site.takenAt() == null;
             StackTraceElement[] frames = inTransaction ? site.thread().getStackTrace() : site.takenAt().getStackTrace();
             leaks.add(new SettleReport.Leak(site.thread().getName(), site.thread().isAlive(),

@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,6 +110,9 @@ final class PrefixedStatement implements InvocationHandler {
             return result(ps, name);
         }
         if (arity == 0 && name.equals("addBatch")) {
+            if (attempt.oneFlight()) {
+                throw new SQLFeatureNotSupportedException("a TxFn.query program cannot run a batch");
+            }
             reprepareWithoutCommands();
             return call(method, args);
         }

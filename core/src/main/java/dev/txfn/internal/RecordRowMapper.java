@@ -4,21 +4,34 @@ import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.generic.GenericTypes;
 import org.jdbi.v3.core.mapper.ColumnMapper;
 import org.jdbi.v3.core.mapper.ColumnMappers;
 import org.jdbi.v3.core.mapper.Nested;
@@ -55,18 +68,31 @@ final class RecordRowMapper<T> implements RowMapper<T> {
     /** Column lists kept per record class; a record read by more distinct column lists is matched afresh. */
     private static final int MAX_COLUMN_LISTS = 64;
 
+    /**
+     * Column types whose Jdbi column mappers read no configuration when built, so that what the Jdbi instance's
+     * configuration finds for them is what any handle's would (unless the handle registers its own mapper, which
+     * clears its copy of the cache). Enums (whose mapper depends on the {@code Enums} strategy), primitives
+     * (null coalescing), JSON and other qualified or configurable types are not taught.
+     */
+    private static final Set<Class<?>> TEACHABLE = Set.of(String.class, Long.class, Integer.class, Short.class,
+            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class, BigInteger.class,
+            UUID.class, Instant.class, OffsetDateTime.class, ZonedDateTime.class, LocalDate.class,
+            LocalDateTime.class, LocalTime.class, byte[].class);
+
     private final Class<T> type;
-    private final ConfigRegistry root;
+    /** Weak: this mapper lives as long as the record class, the Jdbi instance often much shorter. */
+    private final WeakReference<ConfigRegistry> root;
     private volatile boolean rootKnowsColumnMappers;
     private final String[] names;
     private final QualifiedType<?>[] types;
     private final boolean[] nullable;
+    private final boolean[] primitive;
     private final MethodHandle constructor;
     private final Map<List<String>, Matching> matchings = new ConcurrentHashMap<>();
 
     RecordRowMapper(Class<T> type, ConfigRegistry root) {
         this.type = type;
-        this.root = root;
+        this.root = new WeakReference<>(root);
         RecordComponent[] components = type.getRecordComponents();
         Constructor<T> canonical = canonicalConstructor(type, components);
         Parameter[] parameters = canonical.getParameters();
@@ -74,12 +100,14 @@ final class RecordRowMapper<T> implements RowMapper<T> {
         names = new String[components.length];
         types = new QualifiedType<?>[components.length];
         nullable = new boolean[components.length];
+        primitive = new boolean[components.length];
         for (int i = 0; i < components.length; i++) {
             ColumnName columnName = parameters[i].getAnnotation(ColumnName.class);
             names[i] = columnName == null ? components[i].getName() : columnName.value();
+            primitive[i] = components[i].getType().isPrimitive();
             types[i] = QualifiedType.of(components[i].getGenericType()).withAnnotations(qualifiers(parameters[i]));
-            nullable[i] = Arrays.stream(parameters[i].getAnnotations())
-                    .anyMatch(a -> a.annotationType().getSimpleName().equals("Nullable"));
+            nullable[i] = isNullable(parameters[i].getAnnotations())
+                    || isNullable(parameters[i].getAnnotatedType().getAnnotations());
         }
         try {
             constructor = MethodHandles.lookup().unreflectConstructor(canonical)
@@ -93,7 +121,8 @@ final class RecordRowMapper<T> implements RowMapper<T> {
     /**
      * Whether {@code record} uses a mapping feature this mapper leaves to Jdbi's {@code ConstructorMapper}:
      * {@code @Nested} or {@code @PropagateNull} on a component, {@code @PropagateNull} on the record, a
-     * {@code @JdbiConstructor}, or a canonical constructor this package may not call.
+     * {@code @JdbiConstructor} constructor or factory method, {@code @ConstructorProperties}, or a canonical
+     * constructor this package may not call.
      *
      * @param record a record class
      * @return whether to map it with {@code ConstructorMapper}
@@ -103,8 +132,14 @@ final class RecordRowMapper<T> implements RowMapper<T> {
             return true;
         }
         for (Constructor<?> constructor : record.getDeclaredConstructors()) {
-            if (constructor.isAnnotationPresent(JdbiConstructor.class)) {
+            if (constructor.isAnnotationPresent(JdbiConstructor.class) || Arrays.stream(constructor.getAnnotations())
+                    .anyMatch(a -> a.annotationType().getName().equals("java.beans.ConstructorProperties"))) {
                 return true;
+            }
+        }
+        for (Method method : record.getDeclaredMethods()) {
+            if (method.isAnnotationPresent(JdbiConstructor.class)) {
+                return true; // a static factory method Jdbi would call instead of the constructor
             }
         }
         RecordComponent[] components = record.getRecordComponents();
@@ -125,6 +160,11 @@ final class RecordRowMapper<T> implements RowMapper<T> {
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException("record " + record.getName() + " has no canonical constructor", e);
         }
+    }
+
+    /** Any annotation named {@code Nullable}, whatever its package, as Jdbi has it. */
+    private static boolean isNullable(Annotation[] annotations) {
+        return Arrays.stream(annotations).anyMatch(a -> a.annotationType().getSimpleName().equals("Nullable"));
     }
 
     /** The annotations Jdbi counts as qualifiers: those whose type is annotated {@code @Qualifier}. */
@@ -181,14 +221,19 @@ final class RecordRowMapper<T> implements RowMapper<T> {
      * Looks this record's column mappers up once in the Jdbi instance's own configuration. Each handle starts
      * from a copy of that configuration, column mapper cache included, but lookups only ever happen in the
      * copies, which are thrown away with their handles: without this, every transaction would search the column
-     * mapper factories again for every component (a sixth of a one-row read's CPU). A handle that registers a
-     * column mapper clears its copy's cache, so what is learned here never overrides a handle's own mappers.
+     * mapper factories again for every component (a sixth of a one-row read's CPU). Only {@link #TEACHABLE}
+     * types are taught, whose mappers do not depend on configuration; a handle that registers a column mapper
+     * clears its copy's cache, so what is learned here never overrides a handle's own mappers.
      */
     private void teachRoot(int[] columns) {
-        ColumnMappers rootMappers = root.get(ColumnMappers.class);
-        for (int i = 0; i < columns.length; i++) {
-            if (columns[i] != 0) {
-                rootMappers.findFor(types[i]);
+        ConfigRegistry registry = root.get();
+        if (registry != null) {
+            ColumnMappers rootMappers = registry.get(ColumnMappers.class);
+            for (int i = 0; i < columns.length; i++) {
+                if (columns[i] != 0 && types[i].getQualifiers().isEmpty()
+                        && TEACHABLE.contains(GenericTypes.getErasedType(types[i].getType()))) {
+                    rootMappers.findFor(types[i]);
+                }
             }
         }
         rootKnowsColumnMappers = true;
@@ -216,6 +261,10 @@ final class RecordRowMapper<T> implements RowMapper<T> {
                 anyMatched = true;
             } else if (!nullable[i]) {
                 unmatchedComponents.add(name);
+            } else if (primitive[i]) {
+                throw new IllegalArgumentException("record " + type.getName() + ": component '" + name + "' is"
+                        + " marked @Nullable but is a primitive, so it cannot be null; no column of the result set "
+                        + columnNames + " matches it");
             }
         }
         String failure = null;
@@ -252,6 +301,11 @@ final class RecordRowMapper<T> implements RowMapper<T> {
         }
     }
 
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
     /** The mapper of one statement: columns matched, column mappers found in the statement's configuration. */
     private final class BoundMapper implements RowMapper<T> {
         private final int[] columns;
@@ -272,10 +326,8 @@ final class RecordRowMapper<T> implements RowMapper<T> {
             }
             try {
                 return type.cast(constructor.invokeExact(arguments));
-            } catch (RuntimeException | Error e) {
-                throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException("constructor of record " + type.getName() + " failed", e);
+                throw RecordRowMapper.<RuntimeException>sneaky(e); // unchanged, as ConstructorMapper has it
             }
         }
     }

@@ -18,11 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
@@ -56,10 +53,6 @@ public final class TransactionRunner implements Tx {
      * retransmission timeout, many minutes.
      */
     static final long NETWORK_TIMEOUT_SLACK_MILLIS = 500;
-    /** How long the warm-up transaction may take, connecting included. */
-    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
-    /** How much longer than that {@link #settle()} waits for a warm-up still running. */
-    private static final long WARM_UP_SETTLE_SLACK_MILLIS = 1_000;
 
     private final Shared shared;
     private final TxOptions options;
@@ -72,7 +65,7 @@ public final class TransactionRunner implements Tx {
         final boolean postgres;
         final Runnable evictIdleConnections;
         final AtomicInteger open = new AtomicInteger();
-        final AtomicReference<CompletableFuture<Void>> warmUp = new AtomicReference<>();
+        final WarmUp warmUp = new WarmUp();
 
         Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections) {
             this.jdbi = jdbi;
@@ -171,46 +164,18 @@ public final class TransactionRunner implements Tx {
 
     @Override
     public SettleReport settle() {
-        CompletableFuture<Void> warming = shared.warmUp.get();
-        if (warming != null && !warming.isDone()) {
-            try {
-                // Bounded by the warm-up's own deadline; its outcome was logged where it happened.
-                warming.exceptionally(e -> null).get(WARM_UP_LIMIT.toMillis() + NETWORK_TIMEOUT_SLACK_MILLIS
-                        + WARM_UP_SETTLE_SLACK_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException | TimeoutException e) {
-                // settled or not, the tracker below reports what is still open
-            }
-        }
-        return shared.tracker.settle(shared.open.get());
+        Thread warmUp = shared.warmUp.runningThread();
+        return shared.tracker.settle(shared.open.get(), warmUp);
+    }
+
+    @Override
+    public boolean isWarmingUp() {
+        return shared.warmUp.runningThread() != null;
     }
 
     @Override
     public CompletableFuture<Void> warmUp() {
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        if (!shared.warmUp.compareAndSet(null, started)) {
-            return shared.warmUp.get().copy();
-        }
-        // Its own runner: default options, no listener, a deadline of its own.
-        TransactionRunner quiet = new TransactionRunner(shared, TxOptions.defaults(), null, TxListener.noop());
-        Thread thread = new Thread(() -> {
-            try {
-                quiet.withDeadline(Instant.now().plus(WARM_UP_LIMIT)).readOnly(h -> h.createQuery(
-                        "select 1 as one").mapTo(WarmUpRow.class).one());
-                started.complete(null);
-            } catch (RuntimeException | Error e) {
-                LOG.warn("txfn warm-up failed; the first transaction will connect on its own: {}", e.toString());
-                started.completeExceptionally(e);
-            }
-        }, "txfn-warm-up");
-        thread.setDaemon(true);
-        thread.start();
-        return started.copy();
-    }
-
-    /** The warm-up's row: mapping it loads the record mapper too. */
-    private record WarmUpRow(int one) {
+        return shared.warmUp.start(new TransactionRunner(shared, TxOptions.defaults(), null, TxListener.noop()));
     }
 
     @Override
@@ -237,11 +202,17 @@ public final class TransactionRunner implements Tx {
         }
         long deadlineNanos = deadline == null ? 0 : System.nanoTime() + nanosUntil(deadline);
         ACTIVE.set(Boolean.TRUE);
-        shared.open.incrementAndGet();
+        // The warm-up's transaction is txfn's own: not counted, so settle() never waits for it or reports it.
+        boolean counted = !shared.warmUp.isRunningOnThisThread();
+        if (counted) {
+            shared.open.incrementAndGet();
+        }
         try {
             return retryLoop(txOptions, callback, deadlineNanos);
         } finally {
-            shared.open.decrementAndGet();
+            if (counted) {
+                shared.open.decrementAndGet();
+            }
             // FALSE rather than remove(): the thread's next transaction then costs no new ThreadLocalMap entry.
             ACTIVE.set(Boolean.FALSE);
         }
@@ -448,6 +419,11 @@ public final class TransactionRunner implements Tx {
      * was never executed (nothing began, nothing to end).
      */
     private static void endOneFlight(Handle handle, Attempt attempt) throws SQLException {
+        SQLException first = attempt.firstFailure();
+        if (first != null) {
+            // The flight failed (its COMMIT included, which leaves the session idle) and the callback swallowed it.
+            throw FailureClassifier.translate(first, first, false);
+        }
         TransactionState state = transactionState(handle);
         if (state != TransactionState.IDLE) {
             throw new IllegalStateException("a one-flight transaction ended " + state + " instead of committed");

@@ -35,6 +35,9 @@ final class TransactionStatementBuilder implements StatementBuilder {
     public PreparedStatement create(Connection conn, String sql, StatementContext ctx) throws SQLException {
         String[] commands = attempt.commandsBefore();
         if (commands == null) {
+            // One flight: another statement while the first one holds the commands would run outside the
+            // transaction, in auto-commit mode.
+            refuseInOneFlight();
             return delegate.create(conn, sql, ctx);
         }
         if (attempt.oneFlight()) {
@@ -64,8 +67,9 @@ final class TransactionStatementBuilder implements StatementBuilder {
         }
         PreparedStatement prefixed;
         try {
+            // The line break ends a trailing "-- comment" that would otherwise swallow the COMMIT.
             prefixed = delegate.create(conn, PrefixedStatement.joined(commands) + withoutTrailingSemicolons(sql)
-                    + ";\nCOMMIT", ctx);
+                    + "\n;\nCOMMIT", ctx);
         } catch (SQLException | RuntimeException e) {
             attempt.released();
             throw e;

@@ -132,8 +132,13 @@ public final class InvocationRunner {
          * @return {@code true} when settled
          */
         public boolean checkSettled() {
+            // Read before the pool: once the warm-up is over, its connection is back in the pool.
+            boolean warmingUp = tx.isWarmingUp();
             SettleReport report = tx.settle();
             int poolActive = settings.database().map(Database::activeConnections).orElse(0);
+            if (warmingUp && poolActive > 0) {
+                poolActive--; // the warm-up's own connection, not the invocation's
+            }
             if (report.isSettled() && poolActive == 0) {
                 return true;
             }
