@@ -12,6 +12,7 @@ import java.util.List;
 import org.jdbi.v3.core.enums.EnumByOrdinal;
 import org.jdbi.v3.core.enums.EnumStrategy;
 import org.jdbi.v3.core.enums.Enums;
+import org.jdbi.v3.core.mapper.ColumnMappers;
 import org.jdbi.v3.core.mapper.Nested;
 import org.jdbi.v3.core.mapper.reflect.ColumnName;
 import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
@@ -209,6 +210,24 @@ class RecordMappingTest {
 
         assertThat(byName.colour()).isEqualTo(Colour.GREEN);
         assertThat(byOrdinal.colour()).isEqualTo(Colour.BLUE);
+    }
+
+    @Test
+    void nullCoalescingOfPrimitivesOnAHandleAppliesAfterOtherHandlesMapped() {
+        record Counted(long count) {
+        }
+        Counted three = tx.readOnly(h -> h.createQuery("select 3 as count").mapTo(Counted.class).one());
+        Counted coalesced = tx.readOnly(h -> {
+            h.getConfig(ColumnMappers.class).setCoalesceNullPrimitivesToDefaults(true);
+            return h.createQuery("select null::bigint as count").mapTo(Counted.class).one();
+        });
+
+        assertThat(three.count()).isEqualTo(3);
+        assertThat(coalesced.count()).isZero();
+        assertThatThrownBy(() -> tx.readOnly(h -> {
+            h.getConfig(ColumnMappers.class).setCoalesceNullPrimitivesToDefaults(false);
+            return h.createQuery("select null::bigint as count").mapTo(Counted.class).one();
+        })).hasMessageContaining("null");
     }
 
     @Test

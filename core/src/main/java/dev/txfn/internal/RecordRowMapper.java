@@ -71,12 +71,14 @@ final class RecordRowMapper<T> implements RowMapper<T> {
     /**
      * Column types whose Jdbi column mappers read no configuration when built, so that what the Jdbi instance's
      * configuration finds for them is what any handle's would (unless the handle registers its own mapper, which
-     * clears its copy of the cache). Enums (whose mapper depends on the {@code Enums} strategy), primitives
-     * (null coalescing), JSON and other qualified or configurable types are not taught.
+     * clears its copy of the cache). Jdbi's primitive mappers read their null coalescing setting when they map,
+     * not when they are built. Enums (whose mapper depends on the {@code Enums} strategy), JSON and other
+     * qualified or configurable types are not taught.
      */
-    private static final Set<Class<?>> TEACHABLE = Set.of(String.class, Long.class, Integer.class, Short.class,
-            Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class, BigInteger.class,
-            UUID.class, Instant.class, OffsetDateTime.class, ZonedDateTime.class, LocalDate.class,
+    private static final Set<Class<?>> TEACHABLE = Set.of(long.class, int.class, short.class, byte.class,
+            double.class, float.class, boolean.class, char.class, String.class, Long.class, Integer.class,
+            Short.class, Byte.class, Double.class, Float.class, Boolean.class, Character.class, BigDecimal.class,
+            BigInteger.class, UUID.class, Instant.class, OffsetDateTime.class, ZonedDateTime.class, LocalDate.class,
             LocalDateTime.class, LocalTime.class, byte[].class);
 
     private final Class<T> type;
