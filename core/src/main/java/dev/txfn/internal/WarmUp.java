@@ -39,15 +39,21 @@ final class WarmUp {
             return outcome.get().copy();
         }
         Thread thread = new Thread(() -> {
+            Throwable failure = null;
             try {
                 quiet.withDeadline(Instant.now().plus(LIMIT)).readOnly(TxFn.query("select 1 as one",
                         q -> q.mapTo(Row.class).one()));
-                done.complete(null);
             } catch (Throwable e) { // NOPMD: whatever it is, the future must complete
-                LOG.warn("txfn warm-up failed; the first transaction will connect on its own: {}", e.toString());
-                done.completeExceptionally(e);
+                failure = e;
             } finally {
-                running = null;
+                running = null; // before completing: whoever sees the outcome sees it no longer running
+            }
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                LOG.warn("txfn warm-up failed; the first transaction will connect on its own: {}",
+                        failure.toString());
+                done.completeExceptionally(failure);
             }
         }, "txfn-warm-up");
         thread.setDaemon(true);
