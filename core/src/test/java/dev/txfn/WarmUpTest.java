@@ -94,6 +94,23 @@ class WarmUpTest {
     }
 
     @Test
+    void aServerThatNeverAnswersFailsTheFutureWithinThePoolsConnectionTimeout() throws Exception {
+        try (RoundTripCounter proxy = TestDb.proxy();
+                Database db = TestDb.throughBuilder(proxy, 1, "txfn-warm-up-test")
+                        .connectionTimeout(Duration.ofMillis(500)).build()) {
+            proxy.setBlackhole(true);
+            Tx tx = Tx.create(db);
+
+            CompletableFuture<Void> warmUp = tx.warmUp();
+
+            assertThatThrownBy(() -> warmUp.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TxException.class);
+            assertThat(tx.isWarmingUp()).isFalse();
+            assertThat(tx.settle().isSettled()).isTrue();
+        }
+    }
+
+    @Test
     void aDatabaseThatCannotBeReachedFailsTheFutureAndNothingElse() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
