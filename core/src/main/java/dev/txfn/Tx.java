@@ -199,11 +199,11 @@ public interface Tx {
      * {@code main}. Returns at once.
      *
      * <p>The warm-up transaction is not reported to listeners, not counted by {@link #openTransactions()} and
-     * not checked by {@link #settle()}; it gives up 10 s after it got its connection (the pool's connection
-     * timeout bounds the wait for one). A failure (the database unreachable, say) is logged at WARN and
-     * completes the returned future exceptionally; it changes nothing else: the first transaction connects as it
-     * would have. Calls after the first return the first call's outcome. The default implementation does
-     * nothing.
+     * not checked by {@link #settle()}; it has a 10 s deadline, which caps its statement's timeout (the wait for
+     * a connection is bounded by the pool's connection timeout, and nothing is sent once the deadline passed). A
+     * failure (the database unreachable, say) is logged at WARN and completes the returned future exceptionally;
+     * it changes nothing else: the first transaction connects as it would have. Calls after the first return the
+     * first call's outcome. The default implementation does nothing.
      *
      * @return completes when the warm-up transaction has committed, or exceptionally with why it failed
      */

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(Tx.class);
-    /** How long the warm-up transaction may take once it has a connection. */
+    /** The warm-up transaction's deadline, from its start. */
     static final Duration LIMIT = Duration.ofSeconds(10);
 
     private final AtomicReference<CompletableFuture<Void>> outcome = new AtomicReference<>();
