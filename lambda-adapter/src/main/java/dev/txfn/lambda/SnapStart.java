@@ -96,17 +96,22 @@ public final class SnapStart {
     /**
      * Makes the checkpoint of {@code database} wait (at most {@value #START_UP_WORK_WAIT_MILLIS} ms) for
      * {@code work} started at init, such as a {@link dev.txfn.Tx#warmUp() warm-up}, so that its connection is
-     * back in the pool, and closed, before the snapshot rather than captured in it.
+     * back in the pool, and closed, before the snapshot rather than captured in it, and the snapshot holds what it
+     * loaded. {@link LambdaResources#fromEnv()} does this for its own warm-up; call it for a {@code Tx} of your own:
+     * {@code SnapStart.awaitBeforeCheckpoint(db, tx.warmUp())}. A later call replaces the work waited for.
+     *
+     * @param database a pool {@linkplain #register(Database) registered} for SnapStart
+     * @param work what to wait for; its failure is not the checkpoint's
      */
-    static void awaitBeforeCheckpoint(Database database, CompletableFuture<?> work) {
+    public static void awaitBeforeCheckpoint(Database database, CompletableFuture<?> work) {
         Objects.requireNonNull(work, "work");
         synchronized (SnapStart.class) {
             ((PoolResource) resourceFor(database)).startUpWork = work;
         }
     }
 
-    /** How long a checkpoint waits for start-up work: the warm-up's own limit and some. */
-    static final long START_UP_WORK_WAIT_MILLIS = 12_000;
+    /** How long a checkpoint waits for start-up work: the warm-up's own deadline and some. */
+    public static final long START_UP_WORK_WAIT_MILLIS = 12_000;
 
     /** Empties one pool before a checkpoint. */
     private static final class PoolResource implements Resource {
