@@ -106,6 +106,11 @@ final class Attempt implements SqlLogger {
         return oneFlight;
     }
 
+    /** Whether the first statement, which carries the begin commands (in one flight, BEGIN and COMMIT), was sent. */
+    boolean beganInFlight() {
+        return beginCommandsDelivered;
+    }
+
     private boolean hasBeginCommands() {
         return options.isolation() != null || options.readOnly() || options.deferrable()
                 || options.statementTimeout() != null || options.lockTimeout() != null

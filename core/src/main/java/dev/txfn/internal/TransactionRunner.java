@@ -291,8 +291,12 @@ public final class TransactionRunner implements Tx {
             events.committed(attempt);
             return result;
         } catch (Throwable t) {
+            if (attempt.oneFlight() && committedInFlight(handle, attempt)) {
+                attempt.committedNow(); // the callback failed after its flight had committed: never re-run it
+            }
             if (attempt.committed()) {
-                // An after-commit hook threw: the transaction is committed; report that, and the hook's failure.
+                // An after-commit hook (or, in one flight, the callback after the COMMIT) threw: the transaction
+                // is committed; report that, and the failure.
                 failure = t;
                 events.committed(attempt);
                 throw sneaky(t);
@@ -429,6 +433,16 @@ public final class TransactionRunner implements Tx {
             throw new IllegalStateException("a one-flight transaction ended " + state + " instead of committed");
         }
         attempt.committedNow();
+    }
+
+    /** Whether the flight went out and committed: no statement failed and the session is idle again. */
+    private static boolean committedInFlight(Handle handle, Attempt attempt) {
+        try {
+            return attempt.beganInFlight() && attempt.firstFailure() == null
+                    && transactionState(handle) == TransactionState.IDLE;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** A one-flight query failed: its COMMIT was skipped by the server, which holds an aborted transaction. */
