@@ -27,22 +27,24 @@ public final class ThingStore {
                 .executeAndReturnGeneratedKeys(COLUMN_NAMES).mapTo(Thing.class).one();
     }
 
-    /** Finds a thing by id. */
+    /** Finds a thing by id: one query, so under {@code readOnly} the whole transaction is one round trip. */
     public static TxFn<Optional<Thing>> find(long id) {
-        return h -> h.createQuery("select " + COLUMNS + " from thing where id = :id")
-                .bind("id", id).mapTo(Thing.class).findOne();
+        return TxFn.query("select " + COLUMNS + " from thing where id = :id",
+                q -> q.bind("id", id).mapTo(Thing.class).findOne());
     }
 
-    /** Lists up to {@code limit} things with an id above {@code after}, and whether there are more. */
+    /**
+     * Lists up to {@code limit} things with an id above {@code after}, and whether there are more: one query
+     * (asking for one row more than the page), then plain Java on its rows, so still one round trip.
+     */
     public static TxFn<Page> page(long after, int limit) {
-        return h -> {
-            List<Thing> rows = h.createQuery("select " + COLUMNS + " from thing where id > :after order by id"
-                    + " limit :limit")
-                    .bind("after", after).bind("limit", limit + 1).mapTo(Thing.class).list();
-            boolean more = rows.size() > limit;
-            List<Thing> items = more ? rows.subList(0, limit) : rows;
-            return new Page(items, more ? items.get(items.size() - 1).id() : null);
-        };
+        return TxFn.query("select " + COLUMNS + " from thing where id > :after order by id limit :limit",
+                q -> q.bind("after", after).bind("limit", limit + 1).mapTo(Thing.class).list())
+                .map(rows -> {
+                    boolean more = rows.size() > limit;
+                    List<Thing> items = more ? List.copyOf(rows.subList(0, limit)) : rows;
+                    return new Page(items, more ? items.get(items.size() - 1).id() : null);
+                });
     }
 
     /** Applies a patch; empty when there is no such thing. */
