@@ -141,24 +141,15 @@ class OneQueryTest {
 
     @Test
     void aMappingFailureAfterTheFlightLeavesNothingOpenAndIsReportedAsCommitted() {
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Tx listened = tx.withListener(new TxListener() {
-            @Override
-            public void onCommit(TxEvent event) {
-                events.add("commit");
-            }
-
-            @Override
-            public void onRollback(TxEvent event) {
-                events.add("rollback");
-            }
-        });
+        EventNames events = new EventNames();
+        Tx listened = tx.withListener(events);
 
         assertThatThrownBy(() -> listened.readOnly(TxFn.query("select name from one_query_thing where id < 0",
                 q -> q.mapTo(String.class).one()))).isInstanceOf(IllegalStateException.class);
 
         assertThat(proxy.roundTrips()).isEqualTo(1); // committed in the flight; no ROLLBACK needed
-        assertThat(events).containsExactly("commit"); // what happened on the server; the failure came after
+        // What happened on the server: the failure came after the COMMIT.
+        assertThat(events.names()).containsExactly("begin", "commit");
         assertSessionIdleAndUsable();
     }
 

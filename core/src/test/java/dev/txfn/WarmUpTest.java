@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.txfn.testing.RoundTripCounter;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,39 +15,23 @@ class WarmUpTest {
 
     @Test
     void opensTheFirstConnectionInTheBackgroundAndTellsNoListener() throws Exception {
-        List<String> events = Collections.synchronizedList(new ArrayList<>());
-        TxListener recorder = new TxListener() {
-            @Override
-            public void onBegin(TxEvent event) {
-                events.add("begin");
-            }
-
-            @Override
-            public void onCommit(TxEvent event) {
-                events.add("commit");
-            }
-
-            @Override
-            public void onRollback(TxEvent event) {
-                events.add("rollback");
-            }
-        };
+        EventNames events = new EventNames();
         try (RoundTripCounter proxy = TestDb.proxy();
                 Database db = TestDb.through(proxy, 1, "txfn-warm-up-test")) {
-            Tx tx = Tx.builder(db).listener(recorder).build();
+            Tx tx = Tx.builder(db).listener(events).build();
 
             tx.warmUp().get(30, TimeUnit.SECONDS);
 
             assertThat(db.idleConnections()).isEqualTo(1);
             assertThat(db.activeConnections()).isZero();
-            assertThat(events).isEmpty();
+            assertThat(events.names()).isEmpty();
             assertThat(tx.openTransactions()).isZero();
             // The first real transaction finds the connection open: k + 1 round trips, nothing for connecting.
             proxy.reset();
             int answer = tx.readOnly(h -> h.createQuery("select 41 + 1").mapTo(Integer.class).one());
             assertThat(answer).isEqualTo(42);
             assertThat(proxy.roundTrips()).isEqualTo(2);
-            assertThat(events).containsExactly("begin", "commit"); // that transaction's, not the warm-up's
+            assertThat(events.names()).containsExactly("begin", "commit"); // that transaction's, not the warm-up's
         }
     }
 

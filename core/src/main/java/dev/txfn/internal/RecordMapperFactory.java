@@ -23,8 +23,7 @@ public final class RecordMapperFactory implements RowMapperFactory {
     private final ClassValue<RowMapper<?>> mappers = new ClassValue<>() {
         @Override
         protected RowMapper<?> computeValue(Class<?> record) {
-            return RecordRowMapper.needsJdbiConstructorMapper(record) ? ConstructorMapper.of(record)
-                    : new RecordRowMapper<>(record, root);
+            return RecordRowMapper.forRecord(record, root);
         }
     };
 

@@ -39,6 +39,7 @@ import org.jdbi.v3.core.mapper.PropagateNull;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.mapper.reflect.ColumnName;
 import org.jdbi.v3.core.mapper.reflect.ColumnNameMatcher;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 import org.jdbi.v3.core.mapper.reflect.ReflectionMapperUtil;
 import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
@@ -88,25 +89,20 @@ final class RecordRowMapper<T> implements RowMapper<T> {
     private final String[] names;
     private final QualifiedType<?>[] types;
     private final boolean[] nullable;
-    private final boolean[] primitive;
     private final MethodHandle constructor;
     private final Map<List<String>, Matching> matchings = new ConcurrentHashMap<>();
 
-    RecordRowMapper(Class<T> type, ConfigRegistry root) {
+    private RecordRowMapper(Class<T> type, Constructor<T> canonical, ConfigRegistry root) {
         this.type = type;
         this.root = new WeakReference<>(root);
         RecordComponent[] components = type.getRecordComponents();
-        Constructor<T> canonical = canonicalConstructor(type, components);
         Parameter[] parameters = canonical.getParameters();
-        canonical.trySetAccessible(); // a private record's constructor; a public one needs no access granted
         names = new String[components.length];
         types = new QualifiedType<?>[components.length];
         nullable = new boolean[components.length];
-        primitive = new boolean[components.length];
         for (int i = 0; i < components.length; i++) {
             ColumnName columnName = parameters[i].getAnnotation(ColumnName.class);
             names[i] = columnName == null ? components[i].getName() : columnName.value();
-            primitive[i] = components[i].getType().isPrimitive();
             types[i] = QualifiedType.of(components[i].getGenericType()).withAnnotations(qualifiers(parameters[i]));
             nullable[i] = isNullable(parameters[i].getAnnotations())
                     || isNullable(parameters[i].getAnnotatedType().getAnnotations());
@@ -121,15 +117,23 @@ final class RecordRowMapper<T> implements RowMapper<T> {
     }
 
     /**
-     * Whether {@code record} uses a mapping feature this mapper leaves to Jdbi's {@code ConstructorMapper}:
-     * {@code @Nested} or {@code @PropagateNull} on a component, {@code @PropagateNull} on the record, a
-     * {@code @JdbiConstructor} constructor or factory method, {@code @ConstructorProperties}, or a canonical
-     * constructor this package may not call.
+     * The mapper of {@code record}: this class's, or Jdbi's {@code ConstructorMapper} for a record that uses a
+     * mapping feature left to it: {@code @Nested} or {@code @PropagateNull} on a component, {@code @PropagateNull}
+     * on the record, a {@code @JdbiConstructor} constructor or factory method, {@code @ConstructorProperties}, or
+     * a canonical constructor this package may not call.
      *
      * @param record a record class
-     * @return whether to map it with {@code ConstructorMapper}
+     * @param root the configuration of the Jdbi instance the mapper serves
+     * @param <R> the record type
+     * @return its row mapper
      */
-    static boolean needsJdbiConstructorMapper(Class<?> record) {
+    static <R> RowMapper<R> forRecord(Class<R> record, ConfigRegistry root) {
+        Constructor<R> canonical = canonicalConstructor(record, record.getRecordComponents());
+        return usesJdbiOnlyFeatures(record, canonical) ? ConstructorMapper.of(record)
+                : new RecordRowMapper<>(record, canonical, root);
+    }
+
+    private static boolean usesJdbiOnlyFeatures(Class<?> record, Constructor<?> canonical) {
         if (record.isAnnotationPresent(PropagateNull.class)) {
             return true;
         }
@@ -144,13 +148,13 @@ final class RecordRowMapper<T> implements RowMapper<T> {
                 return true; // a static factory method Jdbi would call instead of the constructor
             }
         }
-        RecordComponent[] components = record.getRecordComponents();
-        Constructor<?> canonical = canonicalConstructor(record, components);
         for (Parameter parameter : canonical.getParameters()) {
             if (parameter.isAnnotationPresent(Nested.class) || parameter.isAnnotationPresent(PropagateNull.class)) {
                 return true;
             }
         }
+        // Granting access succeeds for a private record's constructor outside a closed module; a public one of a
+        // public record needs none.
         boolean callable = Modifier.isPublic(canonical.getModifiers()) && Modifier.isPublic(record.getModifiers());
         return !canonical.trySetAccessible() && !callable;
     }
@@ -263,7 +267,7 @@ final class RecordRowMapper<T> implements RowMapper<T> {
                 anyMatched = true;
             } else if (!nullable[i]) {
                 unmatchedComponents.add(name);
-            } else if (primitive[i]) {
+            } else if (GenericTypes.getErasedType(types[i].getType()).isPrimitive()) {
                 throw new IllegalArgumentException("record " + type.getName() + ": component '" + name + "' is"
                         + " marked @Nullable but is a primitive, so it cannot be null; no column of the result set "
                         + columnNames + " matches it");

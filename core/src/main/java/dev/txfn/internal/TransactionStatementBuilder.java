@@ -4,7 +4,6 @@ import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import org.jdbi.v3.core.statement.StatementBuilder;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -40,43 +39,28 @@ final class TransactionStatementBuilder implements StatementBuilder {
             refuseInOneFlight();
             return delegate.create(conn, sql, ctx);
         }
-        if (attempt.oneFlight()) {
-            return oneFlight(conn, sql, ctx, commands);
-        }
         if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
+            if (attempt.oneFlight()) {
+                attempt.released();
+                throw new IllegalStateException("a TxFn.query program cannot return generated keys or update rows");
+            }
             // The driver cannot return generated keys from a multi-statement execution.
             runSeparately(conn, commands);
             return delegate.create(conn, sql, ctx);
         }
+        // In one flight the COMMIT goes too: BEGIN ...; SET LOCAL ...; sql; COMMIT, the whole transaction. The line
+        // break ends a trailing "-- comment" that would otherwise swallow the COMMIT.
+        String text = PrefixedStatement.joined(commands)
+                + (attempt.oneFlight() ? withoutTrailingSemicolons(sql) + "\n;\nCOMMIT" : sql);
         PreparedStatement prefixed;
         try {
-            prefixed = delegate.create(conn, PrefixedStatement.joined(commands) + sql, ctx);
+            prefixed = delegate.create(conn, text, ctx);
         } catch (SQLException | RuntimeException e) {
             attempt.released();
             throw e;
         }
+        // Only a batch re-prepares without the commands, and a one-flight statement refuses batches.
         return PrefixedStatement.prepared(attempt, commands, conn, prefixed, () -> delegate.create(conn, sql, ctx));
-    }
-
-    /** {@code BEGIN ...; SET LOCAL ...; sql; COMMIT} as one execution: the whole transaction in one flight. */
-    private PreparedStatement oneFlight(Connection conn, String sql, StatementContext ctx, String[] commands)
-            throws SQLException {
-        if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
-            attempt.released();
-            throw new IllegalStateException("a TxFn.query program cannot return generated keys or update rows");
-        }
-        PreparedStatement prefixed;
-        try {
-            // The line break ends a trailing "-- comment" that would otherwise swallow the COMMIT.
-            prefixed = delegate.create(conn, PrefixedStatement.joined(commands) + withoutTrailingSemicolons(sql)
-                    + "\n;\nCOMMIT", ctx);
-        } catch (SQLException | RuntimeException e) {
-            attempt.released();
-            throw e;
-        }
-        return PrefixedStatement.prepared(attempt, commands, conn, prefixed, () -> {
-            throw new SQLFeatureNotSupportedException("a TxFn.query program cannot run a batch");
-        });
     }
 
     private static String withoutTrailingSemicolons(String sql) {
