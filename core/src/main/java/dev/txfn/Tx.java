@@ -152,8 +152,13 @@ public interface Tx {
      * capped by the time left (in the same flight as the statement, no extra round trip), a statement that
      * would outrun it is cancelled by the server, and nothing is sent once it has passed: these surface as
      * {@link DeadlineExceededException} (carrying the failure of the previous attempt, if any, as suppressed).
-     * The driver also stops waiting on a server that does not answer at all shortly after the deadline. No
-     * retry waits past it: when the backoff would, the failure that called for the retry is thrown as it is.
+     * The wait for a pooled connection ends at the deadline too (HikariCP, which {@link Database} is; another
+     * data source waits as long as it waits), and so does waiting on a server that stopped answering: before
+     * each statement is made, and before {@code COMMIT}, the driver's network timeout is re-armed to the time
+     * left plus half a second, after which the connection is closed and the failure is a
+     * {@code DeadlineExceededException} (at {@code COMMIT}, a {@link CommitOutcomeUnknownException}). All of
+     * this holds for JDBC used directly on {@code handle.getConnection()} as well. No retry waits past the
+     * deadline: when the backoff would, the failure that called for the retry is thrown as it is.
      *
      * @param deadline the instant by which all work must be done
      * @return the derived {@code Tx}; this one is unchanged
@@ -199,8 +204,8 @@ public interface Tx {
      * {@code main}. Returns at once.
      *
      * <p>The warm-up transaction is not reported to listeners, not counted by {@link #openTransactions()} and
-     * not checked by {@link #settle()}; it has a 10 s deadline, which caps its statement's timeout (the wait for
-     * a connection is bounded by the pool's connection timeout, and nothing is sent once the deadline passed). A
+     * not checked by {@link #settle()}; it has a 10 s deadline, which caps its statement's timeout and the wait
+     * for a connection (and nothing is sent once the deadline passed). A
      * failure (the database unreachable, say) is logged at WARN and completes the returned future exceptionally;
      * it changes nothing else: the first transaction connects as it would have. Calls after the first return the
      * first call's outcome. The default implementation does nothing.

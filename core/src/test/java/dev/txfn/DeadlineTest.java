@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.txfn.testing.RoundTripCounter;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +114,88 @@ class DeadlineTest {
                     .isInstanceOfAny(DeadlineExceededException.class, ConnectionLostException.class,
                             ConnectionUnavailableException.class));
         }
+    }
+
+    @Test
+    void waitForABusyPoolEndsAtTheDeadline() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try {
+                tx.useTransaction(h -> {
+                    h.execute("select 1");
+                    holding.countDown();
+                    release.await();
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        try {
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            Instant deadline = Instant.now().plusMillis(300);
+
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> tx.withDeadline(deadline).readOnly(h -> h.createQuery("select 1")
+                    .mapTo(Integer.class).one()))
+                    .isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
+                        assertThat(e.deadline()).isEqualTo(deadline);
+                        assertThat(e).hasMessageContaining("waiting for a connection");
+                    });
+            // The pool's own connection timeout is 10 s; the deadline is what must end the wait.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+    }
+
+    @Test
+    void serverFallingSilentLateInTheTransactionIsGivenUpOnShortlyAfterTheDeadline() {
+        try (RoundTripCounter proxy = TestDb.proxy();
+                Database pool = TestDb.through(proxy, 1, "txfn-deadline-silent-statement-test")) {
+            Tx bounded = Tx.create(pool).withDeadline(Instant.now().plusMillis(1500));
+
+            assertThatThrownBy(() -> bounded.useTransaction(h -> {
+                h.execute("select 1");
+                Thread.sleep(1000);
+                proxy.setBlackhole(true);
+                h.execute("select 2");
+            })).isInstanceOf(DeadlineExceededException.class).hasMessageContaining("did not answer");
+            // The network timeout armed for the first statement alone would have waited until 1 s later still.
+            assertThat(Instant.now()).isBefore(bounded.deadline().plusMillis(1000));
+        }
+    }
+
+    @Test
+    void serverFallingSilentAtCommitIsGivenUpOnShortlyAfterTheDeadline() {
+        try (RoundTripCounter proxy = TestDb.proxy();
+                Database pool = TestDb.through(proxy, 1, "txfn-deadline-silent-commit-test")) {
+            Tx bounded = Tx.create(pool).withDeadline(Instant.now().plusMillis(1500));
+
+            assertThatThrownBy(() -> bounded.useTransaction(h -> {
+                h.execute("select 1");
+                Thread.sleep(1000);
+                proxy.setBlackhole(true);
+            })).isInstanceOf(CommitOutcomeUnknownException.class);
+            assertThat(Instant.now()).isBefore(bounded.deadline().plusMillis(1000));
+        }
+    }
+
+    @Test
+    void rawStatementIsCancelledAtTheDeadline() {
+        Instant deadline = Instant.now().plusMillis(300);
+
+        assertThatThrownBy(() -> tx.withDeadline(deadline).useTransaction(h -> {
+            try (Statement s = h.getConnection().createStatement()) {
+                s.execute("select pg_sleep(2)");
+            }
+        })).isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
+            assertThat(e.sqlState()).isEqualTo("57014");
+            assertThat(e).hasMessageContaining("cancelled to meet the deadline");
+        });
+        assertThat(db.activeConnections()).isZero();
     }
 
     private static long millis(String setting) {

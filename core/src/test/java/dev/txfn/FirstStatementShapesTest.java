@@ -2,6 +2,10 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.StringWriter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -10,17 +14,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * Whatever kind of statement comes first in a transaction (query, update, batch, script, generated keys,
- * stored procedure call), the transaction's options are in force for it and the caller sees only its own
- * results.
+ * stored procedure call, JDBC used directly on the handle's connection, pgjdbc's copy API, a savepoint, a
+ * metadata query), the transaction's options are in force for it and the caller sees only its own results.
  */
 class FirstStatementShapesTest {
     private static final TxOptions OPTIONS = TxOptions.defaults()
             .withIsolation(Isolation.REPEATABLE_READ)
             .withStatementTimeout(Duration.ofMillis(4321))
             .withSetting("app.tenant_id", "t1");
+    private static final String SETTINGS = "select current_setting('app.tenant_id') || ':'"
+            + " || current_setting('transaction_isolation') || ':' || current_setting('transaction_read_only')"
+            + " || ':' || current_setting('statement_timeout')";
     private static Database db;
     private static Tx tx;
 
@@ -109,6 +118,76 @@ class FirstStatementShapesTest {
                 .invoke((java.util.function.Function<org.jdbi.v3.core.statement.OutParameters, String>) out -> out
                         .getString(0)));
         assertThat(called).isEqualTo("t1/repeatable read");
+    }
+
+    @Test
+    void rawJdbcFirstRunsUnderEveryOption() throws Exception {
+        TxOptions o = TxOptions.defaults().withIsolation(Isolation.SERIALIZABLE).withReadOnly(true)
+                .withStatementTimeout(Duration.ofMillis(100)).withSetting("app.tenant_id", "42");
+
+        String seen = tx.inTransaction(o, h -> {
+            try (PreparedStatement ps = h.getConnection().prepareStatement(SETTINGS); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+
+        assertThat(seen).isEqualTo("42:serializable:on:100ms");
+    }
+
+    @Test
+    void rawPlainStatementFirst() throws Exception {
+        String seen = tx.inTransaction(h -> {
+            try (Statement s = h.getConnection().createStatement(); ResultSet rs = s.executeQuery(SETTINGS)) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        assertThat(seen).isEqualTo("t1:repeatable read:off:4321ms");
+    }
+
+    @Test
+    void rawStatementThenJdbiStatementShareTheTransaction() throws Exception {
+        List<String> seen = tx.inTransaction(h -> {
+            try (Statement s = h.getConnection().createStatement()) {
+                s.executeUpdate("insert into shape_row(name) values ('raw')");
+            }
+            h.execute("insert into shape_row(name) values ('jdbi')");
+            return h.createQuery(SETTINGS).mapTo(String.class).list();
+        });
+        assertThat(seen).containsExactly("t1:repeatable read:off:4321ms");
+        assertThat(rowsSeen()).containsExactly("raw:t1:repeatable read:4321ms", "jdbi:t1:repeatable read:4321ms");
+    }
+
+    @Test
+    void copyManagerFirstRunsInsideTheTransaction() throws Exception {
+        String copied = tx.inTransaction(h -> {
+            CopyManager copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            StringWriter out = new StringWriter();
+            copy.copyOut("COPY (" + SETTINGS + ") TO STDOUT", out);
+            return out.toString().trim();
+        });
+        assertThat(copied).isEqualTo("t1:repeatable read:off:4321ms");
+    }
+
+    @Test
+    void savepointFirst() {
+        String seen = tx.inTransaction(h -> {
+            h.savepoint("first");
+            return h.createQuery(SETTINGS).mapTo(String.class).one();
+        });
+        assertThat(seen).isEqualTo("t1:repeatable read:off:4321ms");
+    }
+
+    @Test
+    void metadataFirst() throws Exception {
+        String seen = tx.inTransaction(h -> {
+            try (ResultSet tables = h.getConnection().getMetaData().getTables(null, null, "shape_row", null)) {
+                assertThat(tables.next()).isTrue();
+            }
+            return h.createQuery(SETTINGS).mapTo(String.class).one();
+        });
+        assertThat(seen).isEqualTo("t1:repeatable read:off:4321ms");
     }
 
     @Test

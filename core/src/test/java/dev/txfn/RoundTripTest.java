@@ -3,15 +3,20 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.txfn.testing.RoundTripCounter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 
 /**
  * Round trips per transaction, counted by a TCP proxy: k statements cost k + 1 whatever the options, and the
@@ -35,6 +40,8 @@ class RoundTripTest {
         db = TestDb.through(proxy, 1, "txfn-roundtrip-test");
         tx = Tx.create(db);
         tx.inTransaction(RoundTripTest::selectOne); // opens the pooled connection
+        TestDb.execute("drop table if exists round_trip_row; create table round_trip_row(id serial primary key,"
+                + " name text)");
     }
 
     @AfterAll
@@ -107,6 +114,75 @@ class RoundTripTest {
     void deadlineCostsNoExtraRoundTrip() {
         Tx bounded = tx.withDeadline(Instant.now().plusSeconds(30));
         assertThat(measure(() -> bounded.inTransaction(h -> selectOne(h) + selectOne(h)))).isEqualTo(3);
+    }
+
+    /*
+     * The forms that cannot carry the options in their own flight: pgjdbc takes the first result of a
+     * multi-statement execution as the generated keys, a batch would repeat the prefix for every row, a call
+     * and pgjdbc's own APIs (copy, large objects, metadata) are not statements txfn makes. With options or a
+     * deadline they cost one round trip more as a transaction's first statement, and nothing more after it.
+     */
+
+    private static long insertReturningKey(Handle h) {
+        return h.createUpdate("insert into round_trip_row(name) values ('k')").executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class).one();
+    }
+
+    private static int[] twoRowBatch(Handle h) {
+        PreparedBatch batch = h.prepareBatch("insert into round_trip_row(name) values (:name)");
+        batch.bind("name", "b1").add();
+        batch.bind("name", "b2").add();
+        return batch.execute();
+    }
+
+    private static long copyOutOneRow(Handle h) {
+        try {
+            return h.getConnection().unwrap(PGConnection.class).getCopyAPI()
+                    .copyOut("COPY (select 1) TO STDOUT", new StringWriter());
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void generatedKeysFirstCostsTwoWithoutOptions() {
+        assertThat(measure(() -> tx.inTransaction(RoundTripTest::insertReturningKey))).isEqualTo(2);
+    }
+
+    @Test
+    void generatedKeysFirstCostsOneMoreWithOptionsOrADeadline() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, RoundTripTest::insertReturningKey))).isEqualTo(3);
+        Tx bounded = tx.withDeadline(Instant.now().plusSeconds(30));
+        assertThat(measure(() -> bounded.inTransaction(RoundTripTest::insertReturningKey))).isEqualTo(3);
+    }
+
+    @Test
+    void generatedKeysAfterTheFirstStatementCostNothingMore() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, h -> selectOne(h) + insertReturningKey(h))))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void batchFirstCostsTwoWithoutOptions() {
+        assertThat(measure(() -> tx.inTransaction(RoundTripTest::twoRowBatch))).isEqualTo(2);
+    }
+
+    @Test
+    void batchFirstCostsOneMoreWithOptionsOrADeadline() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, RoundTripTest::twoRowBatch))).isEqualTo(3);
+        Tx bounded = tx.withDeadline(Instant.now().plusSeconds(30));
+        assertThat(measure(() -> bounded.inTransaction(RoundTripTest::twoRowBatch))).isEqualTo(3);
+    }
+
+    @Test
+    void callFirstCostsOneMoreWithOptions() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, h -> h.createCall("{ call pg_sleep(0) }")
+                .invoke()))).isEqualTo(3);
+    }
+
+    @Test
+    void copyFirstCostsOneMoreWithOptions() {
+        assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, RoundTripTest::copyOutOneRow))).isEqualTo(3);
     }
 
     @Test

@@ -18,6 +18,13 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class Attempt implements SqlLogger {
     /** A statement may overrun the deadline by this much before its timeout is re-capped. */
     static final long DEADLINE_TOLERANCE_NANOS = 20_000_000L;
+    /**
+     * How long past the deadline the driver keeps waiting for the server. The server cancels a statement at the
+     * deadline itself; this only bounds waiting on a server that cannot answer at all (a connection silently
+     * dropped by a NAT or firewall while a Lambda sandbox was frozen, a blackholed host), which would otherwise
+     * block for the TCP retransmission timeout, many minutes.
+     */
+    static final long NETWORK_TIMEOUT_SLACK_MILLIS = 500;
 
     private final int number;
     private final TxOptions options;
@@ -88,13 +95,38 @@ final class Attempt implements SqlLogger {
         return deadline;
     }
 
+    /**
+     * Whether there is a deadline and it has passed, or is closer than {@link #DEADLINE_TOLERANCE_NANOS}: a wait
+     * bounded by the deadline may end a clock tick early.
+     */
+    boolean deadlineReached() {
+        return deadline != null && System.nanoTime() - deadlineNanos >= -DEADLINE_TOLERANCE_NANOS;
+    }
+
+    /**
+     * Re-arms the driver's network timeout (a socket read timeout, no round trip) to the time left until the
+     * deadline plus {@link #NETWORK_TIMEOUT_SLACK_MILLIS}. Does nothing without a deadline. The pool restores the
+     * connection's default when it is returned.
+     */
+    void armNetworkTimeout(java.sql.Connection connection) throws SQLException {
+        if (deadline == null) {
+            return;
+        }
+        long left = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000L);
+        connection.setNetworkTimeout(Runnable::run,
+                (int) Math.min(Integer.MAX_VALUE, left + NETWORK_TIMEOUT_SLACK_MILLIS));
+    }
+
     /** Whole milliseconds left until the deadline, at least 1; only meaningful when there is one. */
     long millisUntilDeadline() {
         return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000L);
     }
 
-    /** Whether the attempt runs on PostgreSQL and needs the statement builder that carries its commands. */
-    boolean needsStatementBuilder() {
+    /**
+     * Whether the attempt runs on PostgreSQL and needs a {@link TransactionConnection} to carry its commands and
+     * keep the network timeout on the deadline.
+     */
+    boolean needsTransactionConnection() {
         return postgres && (oneFlight || deadline != null || hasBeginCommands());
     }
 
@@ -161,6 +193,25 @@ final class Attempt implements SqlLogger {
         reservedTimeout = previousTimeout;
         reservedFromDeadline = previousFromDeadline;
         return commands.toArray(new String[0]);
+    }
+
+    /**
+     * The begin commands, when no statement carried them yet, for running them on their own now (reserved
+     * until {@link #delivered()} or {@link #released()}); {@code null} once they were delivered.
+     *
+     * @throws IllegalStateException if a statement made earlier holds them and has not run yet
+     * @throws DeadlineExceededException if the deadline has passed
+     */
+    String[] beginCommandsNow() {
+        checkDeadline("the transaction's first statement was sent");
+        if (beginCommandsDelivered) {
+            return null;
+        }
+        if (reserved) {
+            throw new IllegalStateException("a statement made earlier in this transaction carries its options and"
+                    + " has not run yet; run or close it before using the connection directly");
+        }
+        return commandsBefore();
     }
 
     /** The reserved commands reached the server with their statement. */

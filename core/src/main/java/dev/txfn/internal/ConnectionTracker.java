@@ -1,6 +1,8 @@
 package dev.txfn.internal;
 
 import dev.txfn.SettleReport;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionTracker implements ConnectionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionTracker.class);
-    private static final ThreadLocal<Boolean> OPENING_FOR_TRANSACTION = new ThreadLocal<>();
+    /** The attempt the calling thread opens a connection for, between {@link #openingFor} and {@link #openedFor}. */
+    private static final ThreadLocal<Attempt> OPENING_FOR = new ThreadLocal<>();
 
     private final DataSource dataSource;
     private final Consumer<Connection> evict;
@@ -38,28 +41,41 @@ final class ConnectionTracker implements ConnectionFactory {
         this.evict = evict;
     }
 
-    /** Marks the calling thread as opening a connection for a txfn transaction, until {@link #openedForTransaction}. */
-    static void openingForTransaction() {
-        OPENING_FOR_TRANSACTION.set(Boolean.TRUE);
+    /** Marks the calling thread as opening a connection for {@code attempt}, until {@link #openedFor}. */
+    static void openingFor(Attempt attempt) {
+        OPENING_FOR.set(attempt);
     }
 
-    static void openedForTransaction() {
-        // FALSE rather than remove(): the next transaction on this thread then costs no new ThreadLocalMap entry.
-        OPENING_FOR_TRANSACTION.set(Boolean.FALSE);
+    static void openedFor() {
+        // set(null) rather than remove(): the next transaction on this thread then costs no new ThreadLocalMap entry.
+        OPENING_FOR.set(null);
     }
 
     @Override
     public Connection openConnection() throws SQLException {
-        Connection connection = dataSource.getConnection();
-        boolean forTransaction = OPENING_FOR_TRANSACTION.get() == Boolean.TRUE;
+        Attempt attempt = OPENING_FOR.get();
+        Connection connection = attempt == null ? dataSource.getConnection() : borrow(attempt);
         checkedOut.put(connection, new Site(Thread.currentThread(), System.nanoTime(),
-                forTransaction ? null : new Throwable("connection taken outside a txfn transaction")));
-        return connection;
+                attempt != null ? null : new Throwable("connection taken outside a txfn transaction")));
+        return attempt != null && attempt.needsTransactionConnection() ? new TransactionConnection(connection, attempt)
+                : connection;
+    }
+
+    /**
+     * Borrows for an attempt: from a HikariCP pool, waiting no longer than the time left until the attempt's
+     * deadline (nor than the pool's own connection timeout). Another data source waits as long as it waits.
+     */
+    private Connection borrow(Attempt attempt) throws SQLException {
+        if (attempt.deadline() == null || !(dataSource instanceof HikariDataSource hikari) || hikari.isClosed()
+                || !(hikari.getHikariPoolMXBean() instanceof HikariPool pool)) {
+            return dataSource.getConnection();
+        }
+        return pool.getConnection(Math.min(attempt.millisUntilDeadline(), hikari.getConnectionTimeout()));
     }
 
     @Override
     public void closeConnection(Connection connection) throws SQLException {
-        checkedOut.remove(connection);
+        checkedOut.remove(TransactionConnection.pooled(connection));
         connection.close();
     }
 

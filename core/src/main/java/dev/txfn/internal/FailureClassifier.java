@@ -64,6 +64,26 @@ public final class FailureClassifier {
     }
 
     /**
+     * The message of {@code sql}, followed by that of the deepest cause under it when that one says something
+     * else: the pool's "connection is not available" says why only through its cause (the driver's or the
+     * server's reason).
+     *
+     * @param sql the exception
+     * @return its message, with the root cause's
+     */
+    public static String reason(SQLException sql) {
+        Throwable root = sql;
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (root.getCause() != null && seen.add(root)) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(sql.getMessage());
+        String rootMessage = root.getMessage();
+        return root == sql || rootMessage == null || message.contains(rootMessage) ? message
+                : message + " (caused by " + rootMessage + ")";
+    }
+
+    /**
      * Whether a SQLSTATE means the connection is gone: class 08, or the server shutting down or terminating
      * the session (57P01..57P03).
      *

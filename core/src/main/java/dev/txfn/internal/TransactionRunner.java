@@ -46,14 +46,6 @@ public final class TransactionRunner implements Tx {
     /** Attempts re-run because their connection was found dead before any statement completed. */
     static final int MAX_STALE_CONNECTION_RERUNS = 2;
     private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
-    /**
-     * How long past the deadline the driver keeps waiting for the server. The server cancels a statement at the
-     * deadline itself; this only bounds waiting on a server that cannot answer at all (a connection silently
-     * dropped by a NAT or firewall while a Lambda sandbox was frozen), which would otherwise block for the TCP
-     * retransmission timeout, many minutes.
-     */
-    static final long NETWORK_TIMEOUT_SLACK_MILLIS = 500;
-
     private final Shared shared;
     private final TxOptions options;
     private final Instant deadline;
@@ -315,30 +307,30 @@ public final class TransactionRunner implements Tx {
     }
 
     private Handle open(Attempt attempt) {
-        ConnectionTracker.openingForTransaction();
+        ConnectionTracker.openingFor(attempt);
         try {
             return shared.jdbi.open();
         } catch (ConnectionException e) {
             SQLException sql = FailureClassifier.findSqlException(e);
             String state = sql == null ? null : sql.getSQLState();
+            String reason = sql == null ? e.getMessage() : FailureClassifier.reason(sql);
+            if (attempt.deadlineReached()) {
+                throw new DeadlineExceededException("deadline " + attempt.deadline() + " passed while waiting for a"
+                        + " connection: " + reason, attempt.deadline(), state, e);
+            }
             throw new ConnectionUnavailableException("could not obtain a connection for attempt " + attempt.number()
-                    + ": " + (sql == null ? e.getMessage() : sql.getMessage()), state, e);
+                    + ": " + reason, state, e);
         } finally {
-            ConnectionTracker.openedForTransaction();
+            ConnectionTracker.openedFor();
         }
     }
 
     private void configure(Handle handle, Attempt attempt) throws SQLException {
         handle.setSqlLogger(attempt);
-        TxOptions o = attempt.options();
-        if (shared.postgres && attempt.deadline() != null) {
-            // A socket option only: no round trip. The pool restores the default when the connection returns.
-            long millis = attempt.millisUntilDeadline() + NETWORK_TIMEOUT_SLACK_MILLIS;
-            handle.getConnection().setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, millis));
-        }
-        if (attempt.needsStatementBuilder()) {
-            handle.setStatementBuilder(new TransactionStatementBuilder(handle.getStatementBuilder(), attempt));
+        if (handle.getConnection() instanceof TransactionConnection connection) {
+            connection.arm();
         } else if (!shared.postgres) {
+            TxOptions o = attempt.options();
             Connection c = handle.getConnection();
             if (o.isolation() != null) {
                 c.setTransactionIsolation(jdbcIsolation(o));
@@ -368,7 +360,7 @@ public final class TransactionRunner implements Tx {
         if (!shared.postgres) {
             return;
         }
-        Connection c = handle.getConnection();
+        Connection c = TransactionConnection.pooled(handle.getConnection());
         if (c.isWrapperFor(BaseConnection.class)
                 && c.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
             SQLException first = attempt.firstFailure();
@@ -415,6 +407,11 @@ public final class TransactionRunner implements Tx {
             return new DeadlineExceededException("statement cancelled to meet the deadline " + attempt.deadline()
                     + ": " + sql.getMessage(), attempt.deadline(), "57014", t);
         }
+        if (FailureClassifier.isConnectionLoss(sql.getSQLState()) && attempt.deadlineReached()) {
+            // The network timeout follows the deadline: a server that stopped answering is given up on.
+            return new DeadlineExceededException("the server did not answer before the deadline " + attempt.deadline()
+                    + "; the connection was closed: " + sql.getMessage(), attempt.deadline(), sql.getSQLState(), t);
+        }
         return FailureClassifier.translate(sql, t, attempt.completedStatements() == 0);
     }
 
@@ -449,7 +446,7 @@ public final class TransactionRunner implements Tx {
     private static void rollbackOneFlight(Handle handle, Throwable failure) {
         try {
             if (transactionState(handle) != TransactionState.IDLE) {
-                try (Statement s = handle.getConnection().createStatement()) {
+                try (Statement s = TransactionConnection.pooled(handle.getConnection()).createStatement()) {
                     s.execute("ROLLBACK");
                 }
             }
@@ -459,7 +456,8 @@ public final class TransactionRunner implements Tx {
     }
 
     private static TransactionState transactionState(Handle handle) throws SQLException {
-        return handle.getConnection().unwrap(BaseConnection.class).getTransactionState();
+        return TransactionConnection.pooled(handle.getConnection()).unwrap(BaseConnection.class)
+                .getTransactionState();
     }
 
     private static void rollback(Handle handle, Throwable failure) {
