@@ -64,4 +64,9 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return ApiGatewayEvents.toV2(dispatcher.dispatch(ApiGatewayEvents.fromV2(event), context));
     }
+
+    /** Serves an event whose {@code rawPath} is percent-encoded as sent: {@link LocalHttpServer}'s. */
+    final APIGatewayV2HTTPResponse handleWithEncodedPath(APIGatewayV2HTTPEvent event, Context context) {
+        return ApiGatewayEvents.toV2(dispatcher.dispatch(ApiGatewayEvents.fromV2WithEncodedPath(event), context));
+    }
 }

@@ -4,8 +4,8 @@ import dev.txfn.Tx;
 
 /**
  * A route that takes a JSON request body decoded to {@code B} (typically a record) before the route runs: a
- * malformed, wrong-typed, oversize or non-JSON body is answered 400, 413 or 415 without calling the route, so
- * without any database work.
+ * malformed, wrong-typed, oversize or non-JSON body, or body bytes not valid in their declared charset, is
+ * answered 400, 413 or 415 without calling the route, so without any database work.
  *
  * <pre>{@code
  * HttpBodyRoute<NewThing> create = (req, body, tx) -> {

@@ -1,5 +1,6 @@
 package dev.txfn.lambda;
 
+import dev.txfn.lambda.internal.BodyText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,17 @@ import java.util.Optional;
 /**
  * One HTTP request as a route sees it, the same whether it came through API Gateway REST (v1), HTTP API (v2) or
  * {@link LocalHttpServer}: method, path, the matched route template, path and query parameters, headers
- * (case-insensitive names) and the body, already base64-decoded when the event carried it so.
+ * (case-insensitive names), cookies and the body, already base64-decoded when the event carried it so.
+ *
+ * <p><b>Cookies</b> are in the {@code cookie} header under all three: an HTTP API event carries them in its
+ * {@code cookies} array instead, which is joined back into one {@code cookie} header with {@code "; "}.
+ * {@link #cookie(String)} and {@link #cookies()} parse that header.
+ *
+ * <p><b>The body</b> is bytes or text depending on how it arrived. An API Gateway event whose body is not
+ * base64-encoded carries it as text, already decoded by API Gateway: {@link #body()} is that text as it is, and
+ * the {@code charset} of {@code Content-Type} plays no part. A base64-encoded body, and every body through
+ * {@link LocalHttpServer} that is not UTF-8 text, is bytes: {@link #body()} decodes them by the declared
+ * charset (UTF-8 when none is declared), strictly.
  *
  * <p>The typed accessors answer a client error for a client mistake: {@link #pathLong(String)} and
  * {@link #queryInt(String, int)} throw an {@link HttpProblem} 400 naming the parameter when the value is not a
@@ -30,6 +41,7 @@ public final class HttpRequest {
     private final Map<String, List<String>> queryParams;
     private final Map<String, String> headers;
     private final byte[] body;
+    private final String text;
     private final String requestId;
 
     private HttpRequest(Builder b) {
@@ -41,7 +53,8 @@ public final class HttpRequest {
         b.queryParams.forEach((k, v) -> query.put(k, List.copyOf(v)));
         this.queryParams = Collections.unmodifiableMap(query);
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
-        this.body = b.body;
+        this.text = b.text;
+        this.body = b.text != null ? b.text.getBytes(StandardCharsets.UTF_8) : b.body;
         this.requestId = b.requestId;
     }
 
@@ -66,8 +79,10 @@ public final class HttpRequest {
     }
 
     /**
-     * The request path as sent (percent-encoded), without the stage prefix API Gateway adds for a named HTTP API
-     * stage. Path parameters are the decoded form.
+     * The request path, percent-encoded, without the stage prefix API Gateway adds for a named HTTP API stage.
+     * Under a REST API and {@link LocalHttpServer} it is the path as sent; an HTTP API delivers the path already
+     * decoded, so there it is that path encoded again (a client's {@code %2F} arrives as a slash and stays one).
+     * Path parameters are the decoded form.
      *
      * @return e.g. {@code /things/7}
      */
@@ -85,7 +100,11 @@ public final class HttpRequest {
     }
 
     /**
-     * A path parameter of the matched template.
+     * A path parameter of the matched template. Each path segment is percent-decoded exactly once, after the
+     * path is split, so the value may hold a slash sent as {@code %2F} ({@code /things/a%2Fb} gives {@code a/b})
+     * and {@code %2541} gives {@code %41}; an escape that is not {@code %} and two hex digits, or whose bytes
+     * are not UTF-8, is kept as sent. An HTTP API decodes the path before the function sees it: there an encoded
+     * slash is already a separator, and the value is the segment as delivered.
      *
      * @param name the name in the template, e.g. {@code id} for {@code /things/{id}}
      * @return the decoded value
@@ -196,7 +215,8 @@ public final class HttpRequest {
     }
 
     /**
-     * A header; repeated headers come comma-joined, as API Gateway sends them.
+     * A header; repeated headers come comma-joined, as API Gateway sends them ({@code cookie}: joined with
+     * {@code "; "}).
      *
      * @param name the name, any case
      * @return the value, or empty when absent
@@ -225,16 +245,54 @@ public final class HttpRequest {
     }
 
     /**
-     * The body as UTF-8 text.
+     * A cookie the client sent, from the {@code cookie} header.
      *
-     * @return the text, empty when there is no body
+     * @param name the cookie name, case-sensitive
+     * @return its value as sent (not decoded), the first when the name repeats; empty when absent
      */
-    public String body() {
-        return new String(body, StandardCharsets.UTF_8);
+    public Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies().get(Objects.requireNonNull(name, "name")));
     }
 
     /**
-     * The body bytes (base64-decoded when the event was base64-encoded).
+     * All cookies the client sent, parsed from the {@code cookie} header ({@code a=1; b=2}). A pair without
+     * {@code =} is skipped; when a name repeats the first value is kept, as browsers send the most specific
+     * cookie first.
+     *
+     * @return an unmodifiable map from name to value as sent, in header order
+     */
+    public Map<String, String> cookies() {
+        String header = headers.get("cookie");
+        if (header == null) {
+            return Map.of();
+        }
+        Map<String, String> cookies = new LinkedHashMap<>();
+        for (String pair : header.split(";")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? "" : pair.substring(0, eq).trim();
+            if (!name.isEmpty()) {
+                cookies.putIfAbsent(name, pair.substring(eq + 1).trim());
+            }
+        }
+        return Collections.unmodifiableMap(cookies);
+    }
+
+    /**
+     * The body as text. A body that arrived as text (an API Gateway event not base64-encoded, or
+     * {@link Builder#body(String)}) is returned as it is. A body that arrived as bytes is decoded by the
+     * {@code charset} parameter of {@code Content-Type}, UTF-8 when there is none, and never with replacement
+     * characters: bytes that are not valid in that charset are a client error.
+     *
+     * @return the text, empty when there is no body
+     * @throws HttpProblem 400 if the bytes are not valid in the charset; 415 if the JVM does not know the charset
+     */
+    public String body() {
+        return text != null ? text : BodyText.decode(body, headers.get("content-type"));
+    }
+
+    /**
+     * The body bytes: as received when the body arrived as bytes (base64-decoded when the event was
+     * base64-encoded), the UTF-8 encoding of the text when it arrived as text.
      *
      * @return a copy of the bytes, empty when there is no body
      */
@@ -265,6 +323,7 @@ public final class HttpRequest {
         private final Map<String, List<String>> queryParams = new LinkedHashMap<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
         private byte[] body = new byte[0];
+        private String text;
         private String requestId = "";
 
         private Builder(String method, String path) {
@@ -322,24 +381,28 @@ public final class HttpRequest {
         }
 
         /**
-         * The body as UTF-8 text.
+         * The body as text, already decoded: {@link HttpRequest#body()} returns it as it is, whatever charset
+         * {@code Content-Type} names. Replaces a body set before.
          *
          * @param text the text
          * @return this builder
          */
         public Builder body(String text) {
-            this.body = Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8);
+            this.text = Objects.requireNonNull(text, "text");
+            this.body = new byte[0];
             return this;
         }
 
         /**
-         * The body bytes.
+         * The body as bytes, which {@link HttpRequest#body()} decodes by the charset of {@code Content-Type}.
+         * Replaces a body set before.
          *
          * @param bytes the bytes, copied
          * @return this builder
          */
         public Builder body(byte[] bytes) {
             this.body = Objects.requireNonNull(bytes, "bytes").clone();
+            this.text = null;
             return this;
         }
 

@@ -1,7 +1,9 @@
 package dev.txfn.lambda;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,19 +17,29 @@ import java.util.Objects;
  * return HttpResponse.created("/things/" + t.id(), t);
  * return HttpResponse.noContent();
  * return HttpResponse.status(202, job).withHeader("Cache-Control", "no-store");
+ * return HttpResponse.noContent().withCookie("session=abc; Path=/; Secure; HttpOnly").withCookie("theme=dark");
  * }</pre>
  *
+ * <p>Headers have one value per name; {@code Set-Cookie} is the exception, kept as a list
+ * ({@link #withCookie(String)}, {@link #cookies()}) because each cookie must be its own header line. Each value
+ * becomes one {@code Set-Cookie} line under all three front ends: an HTTP API gets them in the response's
+ * {@code cookies}, a REST API in {@code multiValueHeaders}, and {@link LocalHttpServer} writes one line each.
+ *
  * <p>The body must be a materialized value (a record, collection, map, scalar), never anything bound to a
- * database handle. Immutable and thread-safe; {@link #withHeader(String, String)} returns a modified copy.
+ * database handle. Immutable and thread-safe; the {@code withX} methods return a modified copy.
  */
 public final class HttpResponse {
+    private static final String SET_COOKIE = "Set-Cookie";
+
     private final int status;
     private final Map<String, String> headers;
+    private final List<String> cookies;
     private final Object body;
 
-    private HttpResponse(int status, Map<String, String> headers, Object body) {
+    private HttpResponse(int status, Map<String, String> headers, List<String> cookies, Object body) {
         this.status = status;
         this.headers = headers;
+        this.cookies = cookies;
         this.body = body;
     }
 
@@ -85,19 +97,24 @@ public final class HttpResponse {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("HTTP status must be 100 to 599, was " + status);
         }
-        return new HttpResponse(status, Map.of(), body);
+        return new HttpResponse(status, Map.of(), List.of(), body);
     }
 
     /**
-     * A copy with a header set, replacing a previous value of the same name in any case.
+     * A copy with a header set, replacing a previous value of the same name in any case. {@code Set-Cookie}
+     * replaces every cookie set so far with this one value; use {@link #withCookie(String)} to add one.
      *
      * @param name the header name
      * @param value the value
      * @return the new response
+     * @throws IllegalArgumentException for {@code Set-Cookie}, as for {@link #withCookie(String)}
      */
     public HttpResponse withHeader(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
+        if (name.equalsIgnoreCase(SET_COOKIE)) {
+            return new HttpResponse(status, headers, List.of(), body).withCookie(value);
+        }
         Map<String, String> copy = new LinkedHashMap<>();
         headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase(name)) {
@@ -105,7 +122,29 @@ public final class HttpResponse {
             }
         });
         copy.put(name, value);
-        return new HttpResponse(status, Collections.unmodifiableMap(copy), body);
+        return new HttpResponse(status, Collections.unmodifiableMap(copy), cookies, body);
+    }
+
+    /**
+     * A copy that also sets a cookie: one more {@code Set-Cookie} header line, after those already set.
+     *
+     * @param setCookie the whole header value, e.g. {@code session=abc; Path=/; Secure; HttpOnly; SameSite=Lax}
+     * @return the new response
+     * @throws IllegalArgumentException if the value is blank, has no {@code name=} before its first {@code ;},
+     *     or holds a CR or LF
+     */
+    public HttpResponse withCookie(String setCookie) {
+        Objects.requireNonNull(setCookie, "setCookie");
+        if (setCookie.indexOf('\r') >= 0 || setCookie.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a Set-Cookie value must not contain CR or LF");
+        }
+        String pair = setCookie.split(";", 2)[0];
+        if (pair.indexOf('=') <= 0 || pair.substring(0, pair.indexOf('=')).isBlank()) {
+            throw new IllegalArgumentException("a Set-Cookie value starts with name=value, was '" + setCookie + "'");
+        }
+        List<String> copy = new ArrayList<>(cookies);
+        copy.add(setCookie);
+        return new HttpResponse(status, headers, List.copyOf(copy), body);
     }
 
     /**
@@ -118,12 +157,21 @@ public final class HttpResponse {
     }
 
     /**
-     * The headers set on this response, in the order set.
+     * The headers set on this response, in the order set, except {@code Set-Cookie} (see {@link #cookies()}).
      *
      * @return an unmodifiable map
      */
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /**
+     * The {@code Set-Cookie} values, in the order set.
+     *
+     * @return an unmodifiable list, empty when no cookie is set
+     */
+    public List<String> cookies() {
+        return cookies;
     }
 
     /**

@@ -24,19 +24,23 @@ import java.util.Objects;
  * }</pre>
  *
  * <p><b>Matching.</b> Templates are literal segments and whole-segment parameters ({@code /things/{id}}); a
- * literal beats a parameter at the same position; a trailing slash is ignored; parameters are percent-decoded.
+ * literal beats a parameter at the same position; a trailing slash is ignored. The path is split first, then
+ * each segment is percent-decoded exactly once, so {@code /things/a%2Fb} matches {@code /things/{id}} with
+ * {@code id} = {@code a/b}, and {@code %2541} gives {@code %41}. An HTTP API hands the function a path it has
+ * already decoded, so there {@code /things/a%2Fb} arrives as {@code /things/a/b} (see
+ * {@link HttpRequest#pathParam(String)}).
  *
  * <p><b>Errors</b> are answered as RFC 9457 {@code application/problem+json} with {@code type}, {@code title},
  * {@code status}, {@code detail}, {@code instance} (the request path) and {@code requestId}:
  * <table>
  *   <caption>status by cause</caption>
- *   <tr><td>400</td><td>malformed JSON, wrong types, bad path or query number; member {@code field} names
- *       it</td></tr>
+ *   <tr><td>400</td><td>malformed JSON, wrong types, bad path or query number (member {@code field} names
+ *       it); body bytes not valid in their declared charset (UTF-8 by default)</td></tr>
  *   <tr><td>404</td><td>no route for the path, or {@link HttpProblem#notFound(String)}</td></tr>
  *   <tr><td>405</td><td>a route for the path, not for the method; {@code Allow} lists those that are</td></tr>
  *   <tr><td>413</td><td>body larger than {@link Builder#maxBodyBytes(int)} (decoded bytes)</td></tr>
  *   <tr><td>415</td><td>a body route given a body that is not {@code application/json} or
- *       {@code +json}</td></tr>
+ *       {@code +json}, or body bytes in a charset the JVM does not know</td></tr>
  *   <tr><td>409</td><td>{@link dev.txfn.UniqueViolationException}; member {@code constraint}</td></tr>
  *   <tr><td>422</td><td>foreign-key, check or not-null violation; member {@code constraint}</td></tr>
  *   <tr><td>503</td><td>a transient failure that outlasted its retries, or no connection available;

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.txfn.lambda.internal.ApiGatewayEvents;
+import dev.txfn.lambda.internal.BodyText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +31,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves an {@link HttpApiHandler} on a local port, for running an API on a laptop: each HTTP request becomes an
  * {@code APIGatewayV2HTTPEvent} as API Gateway would send it (header names lower-cased, repeated values
- * comma-joined, non-text bodies base64-encoded), is handled with a fresh {@link LocalContext} (30 s timeout), and
- * the response is written back. Requests are served one at a time, as one Lambda container would.
+ * comma-joined, cookies in the {@code cookies} array, non-text bodies base64-encoded), is handled with a fresh
+ * {@link LocalContext} (30 s timeout), and the response is written back, one {@code Set-Cookie} line per
+ * cookie. Requests are served one at a time, as one Lambda container would.
+ *
+ * <p>Two differences from a deployed HTTP API, both so that nothing is lost: a text body that is not UTF-8 (a
+ * {@code charset} other than UTF-8, or bytes that are not valid UTF-8) is passed base64-encoded, so the route
+ * decodes the bytes by their declared charset; and the path is passed as sent, each segment decoded once, so
+ * {@code /things/a%2Fb} reaches {@code /things/{id}} with {@code id} = {@code a/b}. API Gateway decodes the path
+ * before the function sees it, where the same request has the two segments {@code a} and {@code b}.
  *
  * <pre>{@code
  * try (LocalHttpServer server = LocalHttpServer.start(new ThingsApi(), 8080)) {
@@ -110,7 +119,7 @@ public final class LocalHttpServer implements AutoCloseable {
             LocalContext context = LocalContext.create();
             APIGatewayV2HTTPResponse response;
             try {
-                response = handler.handleRequest(event(exchange, context.getAwsRequestId()), context);
+                response = handler.handleWithEncodedPath(event(exchange, context.getAwsRequestId()), context);
             } catch (RuntimeException e) {
                 // What API Gateway answers when the function itself fails.
                 LOG.error("handler failed on request {}", context.getAwsRequestId(), e);
@@ -127,15 +136,21 @@ public final class LocalHttpServer implements AutoCloseable {
         String rawPath = exchange.getRequestURI().getRawPath();
         String rawQuery = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
         Map<String, String> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        List<String> cookies = new ArrayList<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            if (name.equalsIgnoreCase("cookie")) {
+                values.forEach(value -> cookies.addAll(cookiePairs(value)));
+            } else {
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
+            }
+        });
         Map<String, String> query = new LinkedHashMap<>();
         ApiGatewayEvents.parseQuery(rawQuery).forEach((name, values) -> query.put(name, String.join(",", values)));
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readAllBytes();
         }
-        boolean text = isText(headers.get("content-type"));
+        boolean text = isText(headers.get("content-type")) && BodyText.isUtf8Text(body, headers.get("content-type"));
         long now = System.currentTimeMillis();
         APIGatewayV2HTTPEvent.RequestContext.Http http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                 .withMethod(method)
@@ -149,6 +164,7 @@ public final class LocalHttpServer implements AutoCloseable {
                 .withRouteKey("$default")
                 .withRawPath(rawPath)
                 .withRawQueryString(rawQuery)
+                .withCookies(cookies.isEmpty() ? null : cookies)
                 .withHeaders(headers)
                 .withQueryStringParameters(query.isEmpty() ? null : query)
                 .withBody(body.length == 0 ? null
@@ -166,6 +182,17 @@ public final class LocalHttpServer implements AutoCloseable {
                         .withHttp(http)
                         .build())
                 .build();
+    }
+
+    /** What an HTTP API puts in {@code cookies}: each pair of each {@code Cookie} header. */
+    private static List<String> cookiePairs(String header) {
+        List<String> pairs = new ArrayList<>();
+        for (String pair : header.split(";")) {
+            if (!pair.isBlank()) {
+                pairs.add(pair.trim());
+            }
+        }
+        return pairs;
     }
 
     /** The content types API Gateway passes as text; anything else (or none) arrives base64-encoded. */
@@ -186,6 +213,9 @@ public final class LocalHttpServer implements AutoCloseable {
         if (response.getMultiValueHeaders() != null) {
             response.getMultiValueHeaders().forEach((name, values) ->
                     exchange.getResponseHeaders().put(name, List.copyOf(values)));
+        }
+        if (response.getCookies() != null) {
+            response.getCookies().forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
         }
         String body = response.getBody();
         byte[] bytes = body == null ? new byte[0]

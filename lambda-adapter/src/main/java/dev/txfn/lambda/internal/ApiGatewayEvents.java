@@ -24,15 +24,34 @@ public final class ApiGatewayEvents {
     }
 
     /**
-     * Reads an HTTP API (v2) event. The path is {@code rawPath} without the stage prefix that API Gateway adds
-     * for a named (non-{@code $default}) stage; query parameters come from {@code rawQueryString}, which keeps
-     * repeated names apart.
+     * Reads an HTTP API (v2) event as API Gateway sends it. The path is {@code rawPath} without the stage prefix
+     * that API Gateway adds for a named (non-{@code $default}) stage. Despite its name, API Gateway delivers
+     * {@code rawPath} already percent-decoded (a client's {@code /a%2Fb} arrives as {@code /a/b}, {@code %2541}
+     * as {@code %41}), so it is split but never decoded again. Query parameters come from
+     * {@code rawQueryString}, which stays encoded and keeps repeated names apart. The {@code cookies} array
+     * becomes one {@code cookie} header, joined with {@code "; "}, as the client sent it.
      *
      * @param event the event
      * @return the request
      * @throws IllegalArgumentException if the event has no HTTP method: it is not an HTTP API event
      */
     public static RawHttpRequest fromV2(APIGatewayV2HTTPEvent event) {
+        return fromV2(event, false);
+    }
+
+    /**
+     * Reads an HTTP API (v2) event whose {@code rawPath} is percent-encoded as sent, as {@code LocalHttpServer}
+     * builds it: otherwise as {@link #fromV2(APIGatewayV2HTTPEvent)}, but each path segment is decoded once.
+     *
+     * @param event the event
+     * @return the request
+     * @throws IllegalArgumentException if the event has no HTTP method
+     */
+    public static RawHttpRequest fromV2WithEncodedPath(APIGatewayV2HTTPEvent event) {
+        return fromV2(event, true);
+    }
+
+    private static RawHttpRequest fromV2(APIGatewayV2HTTPEvent event, boolean encodedPath) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         String method = context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
         if (method == null || method.isEmpty()) {
@@ -44,12 +63,20 @@ public final class ApiGatewayEvents {
         Map<String, List<String>> query = event.getRawQueryString() != null
                 ? parseQuery(event.getRawQueryString())
                 : single(event.getQueryStringParameters());
-        return new RawHttpRequest(method.toUpperCase(Locale.ROOT), path, query, lowerCase(event.getHeaders(), null),
+        Map<String, String> headers = lowerCase(event.getHeaders(), null);
+        List<String> cookies = event.getCookies() == null ? List.of()
+                : event.getCookies().stream().filter(c -> c != null && !c.isEmpty()).toList();
+        if (!cookies.isEmpty()) {
+            headers.putIfAbsent("cookie", String.join("; ", cookies));
+        }
+        return new RawHttpRequest(method.toUpperCase(Locale.ROOT),
+                encodedPath ? RequestPath.ofEncoded(path) : RequestPath.ofDecoded(path), query, headers,
                 event.getBody(), event.getIsBase64Encoded());
     }
 
     /**
-     * Reads a REST API (v1) event, preferring the multi-value forms of headers and query parameters.
+     * Reads a REST API (v1) event, preferring the multi-value forms of headers and query parameters. A REST API
+     * delivers {@code path} percent-encoded as sent, so each segment is decoded once, after splitting.
      *
      * @param event the event
      * @return the request
@@ -64,13 +91,14 @@ public final class ApiGatewayEvents {
         Map<String, List<String>> query = event.getMultiValueQueryStringParameters() != null
                 ? copy(event.getMultiValueQueryStringParameters())
                 : single(event.getQueryStringParameters());
-        return new RawHttpRequest(method.toUpperCase(Locale.ROOT), path, query,
+        return new RawHttpRequest(method.toUpperCase(Locale.ROOT), RequestPath.ofEncoded(path), query,
                 lowerCase(event.getHeaders(), event.getMultiValueHeaders()), event.getBody(),
                 Boolean.TRUE.equals(event.getIsBase64Encoded()));
     }
 
     /**
-     * The HTTP API (v2) response.
+     * The HTTP API (v2) response; each {@code Set-Cookie} value goes to {@code cookies}, which API Gateway sends
+     * as one {@code Set-Cookie} header each.
      *
      * @param response the response
      * @return the event
@@ -79,13 +107,15 @@ public final class ApiGatewayEvents {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.status())
                 .withHeaders(new LinkedHashMap<>(response.headers()))
+                .withCookies(response.cookies().isEmpty() ? null : new ArrayList<>(response.cookies()))
                 .withBody(response.body())
                 .withIsBase64Encoded(false)
                 .build();
     }
 
     /**
-     * The REST API (v1) response.
+     * The REST API (v1) response; the {@code Set-Cookie} values go to {@code multiValueHeaders}, the only way a
+     * REST API sends more than one.
      *
      * @param response the response
      * @return the event
@@ -94,6 +124,8 @@ public final class ApiGatewayEvents {
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.status())
                 .withHeaders(new LinkedHashMap<>(response.headers()))
+                .withMultiValueHeaders(response.cookies().isEmpty() ? null
+                        : new LinkedHashMap<>(Map.of("Set-Cookie", new ArrayList<>(response.cookies()))))
                 .withBody(response.body())
                 .withIsBase64Encoded(false);
     }
@@ -172,7 +204,10 @@ public final class ApiGatewayEvents {
         if (multi != null) {
             multi.forEach((k, v) -> {
                 if (k != null && v != null && !v.isEmpty()) {
-                    headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v));
+                    String name = k.toLowerCase(Locale.ROOT);
+                    List<String> values = v.stream().filter(Objects::nonNull).toList();
+                    // Cookie pairs are separated by "; " (RFC 6265 5.4), never by a comma.
+                    headers.put(name, String.join(name.equals("cookie") ? "; " : ",", values));
                 }
             });
         }

@@ -6,6 +6,7 @@ import dev.txfn.lambda.HttpRequest;
 import dev.txfn.lambda.HttpResponse;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -47,10 +48,10 @@ public final class HttpDispatcher {
      * @return the response
      */
     public WireResponse dispatch(RawHttpRequest raw, Context context) {
-        RouteTable.Lookup lookup = table.find(raw.method(), raw.path());
+        RouteTable.Lookup lookup = table.find(raw.method(), raw.path().segments());
         String target = lookup instanceof RouteTable.Found found
                 ? found.route().method() + " " + found.route().template()
-                : raw.method() + " " + raw.path();
+                : raw.method() + " " + raw.path().encoded();
         InvocationRunner.Invocation invocation = runner.start(context, target);
         WireResponse response = null;
         boolean settled = false;
@@ -77,7 +78,7 @@ public final class HttpDispatcher {
                         .withHeader("Allow", String.join(", ", new TreeSet<>(notAllowed.allowed())));
             }
             if (!(lookup instanceof RouteTable.Found found)) {
-                throw HttpProblem.notFound("no route matches " + raw.method() + " " + raw.path());
+                throw HttpProblem.notFound("no route matches " + raw.method() + " " + raw.path().encoded());
             }
             HttpRequest request = request(raw, found, requestId);
             RouteTable.Endpoint endpoint = found.route().endpoint();
@@ -97,10 +98,10 @@ public final class HttpDispatcher {
             }
             HttpProblem problem = HttpFailures.toProblem(failure, requestId);
             if (problem.status() == 500) {
-                LOG.error("request {} ({} {}) failed", requestId, raw.method(), raw.path(), failure);
+                LOG.error("request {} ({} {}) failed", requestId, raw.method(), raw.path().encoded(), failure);
             } else if (problem.status() >= 500) {
-                LOG.warn("request {} ({} {}) answered {}: {}", requestId, raw.method(), raw.path(), problem.status(),
-                        failure.toString());
+                LOG.warn("request {} ({} {}) answered {}: {}", requestId, raw.method(), raw.path().encoded(),
+                        problem.status(), failure.toString());
             } else {
                 LOG.info("request {} answered {}: {}", requestId, problem.status(), failure.getClass().getSimpleName());
             }
@@ -112,7 +113,7 @@ public final class HttpDispatcher {
         if (decodedLength(raw.body(), raw.base64()) > maxBodyBytes) {
             throw HttpProblem.of(413, "Content Too Large", "the body must not exceed " + maxBodyBytes + " bytes");
         }
-        HttpRequest.Builder builder = HttpRequest.builder(raw.method(), raw.path())
+        HttpRequest.Builder builder = HttpRequest.builder(raw.method(), raw.path().encoded())
                 .route(found.route().template())
                 .requestId(requestId);
         found.params().forEach(builder::pathParam);
@@ -126,7 +127,7 @@ public final class HttpDispatcher {
                     throw HttpProblem.badRequest("the body is marked base64 but is not valid base64");
                 }
             } else {
-                builder.body(raw.body());
+                builder.body(raw.body()); // text API Gateway has already decoded: no bytes, no charset to apply
             }
         }
         return builder.build();
@@ -141,7 +142,7 @@ public final class HttpDispatcher {
                     .withHeader("Accept", "application/json");
         }
         try {
-            return Json.decode(request.body(), type);
+            return Json.decode(request.body(), type); // body(): 400 or 415 for bytes not valid in their charset
         } catch (Json.InvalidJsonException e) {
             throw e.field().isEmpty() ? HttpProblem.badRequest(e.getMessage())
                     : HttpProblem.badRequest(e.field(), e.getMessage());
@@ -151,21 +152,21 @@ public final class HttpDispatcher {
     private static WireResponse encode(HttpResponse response) {
         Map<String, String> headers = new LinkedHashMap<>(response.headers());
         if (response.body() == null) {
-            return new WireResponse(response.status(), headers, null);
+            return new WireResponse(response.status(), headers, response.cookies(), null);
         }
         String json = Json.encode(response.body());
         if (headers.keySet().stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals("content-type"))) {
             headers.put("Content-Type", "application/json");
         }
-        return new WireResponse(response.status(), headers, json);
+        return new WireResponse(response.status(), headers, response.cookies(), json);
     }
 
     private static WireResponse problem(HttpProblem problem, RawHttpRequest raw, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", HttpFailures.PROBLEM_JSON);
         headers.putAll(problem.headers());
-        return new WireResponse(problem.status(), headers,
-                Json.encode(HttpFailures.body(problem, raw.path(), requestId)));
+        return new WireResponse(problem.status(), headers, List.of(),
+                Json.encode(HttpFailures.body(problem, raw.path().encoded(), requestId)));
     }
 
     private static WireResponse unsettled(RawHttpRequest raw, String requestId) {

@@ -5,17 +5,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An HTTP request as the API Gateway events carry it, before routing: the path as sent (stage removed), query
- * parameters decoded, header names lower-cased, the body still as the event holds it (base64 or text).
+ * An HTTP request as the API Gateway events carry it, before routing: the path (stage removed) both encoded and
+ * as decoded segments, query parameters decoded, header names lower-cased, the body still as the event holds it
+ * (base64 or text).
  *
  * @param method the upper-case method
- * @param path the path, percent-encoded as sent
+ * @param path the path
  * @param query decoded query parameters, each with its values in order
- * @param headers headers keyed by lower-case name, repeated values comma-joined
+ * @param headers headers keyed by lower-case name, repeated values comma-joined ({@code cookie}: joined with
+ *     {@code "; "})
  * @param body the body as carried by the event, or {@code null}
  * @param base64 whether {@code body} is base64-encoded
  */
-public record RawHttpRequest(String method, String path, Map<String, List<String>> query,
+public record RawHttpRequest(String method, RequestPath path, Map<String, List<String>> query,
         Map<String, String> headers, String body, boolean base64) {
 
     /** Checks and copies the components. */

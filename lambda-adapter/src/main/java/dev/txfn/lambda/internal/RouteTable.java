@@ -3,8 +3,6 @@ package dev.txfn.lambda.internal;
 import dev.txfn.Tx;
 import dev.txfn.lambda.HttpRequest;
 import dev.txfn.lambda.HttpResponse;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,8 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Matches a method and path against route templates such as {@code /things/{id}/parts}. A literal segment beats
  * a parameter at the same position, so {@code /things/new} wins over {@code /things/{id}}; a trailing slash and
- * repeated slashes are ignored. Conflicting templates (same method, same shape) are refused when the table is
- * built. Immutable and thread-safe.
+ * repeated slashes are ignored. Matching is on decoded segments ({@link RequestPath}), so a parameter's value is
+ * decoded exactly once and may hold an encoded slash. Conflicting templates (same method, same shape) are refused
+ * when the table is built. Immutable and thread-safe.
  */
 public final class RouteTable {
     private static final Pattern PARAM = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_]*)}");
@@ -112,11 +111,11 @@ public final class RouteTable {
      * Finds the route for a request.
      *
      * @param method the upper-case method
-     * @param path the path as sent, percent-encoded
+     * @param segments the decoded, non-empty path segments ({@link RequestPath#segments()}); a literal template
+     *     segment matches the decoded value, a parameter takes it as it is
      * @return found, not found, or method not allowed with the methods that are
      */
-    public Lookup find(String method, String path) {
-        List<String> segments = split(path);
+    public Lookup find(String method, List<String> segments) {
         Set<String> allowed = new TreeSet<>();
         for (Compiled candidate : routes) {
             Map<String, String> params = match(candidate, segments);
@@ -171,38 +170,5 @@ public final class RouteTable {
             segments.add(segment);
         }
         return List.copyOf(segments);
-    }
-
-    private static List<String> split(String path) {
-        List<String> segments = new ArrayList<>();
-        for (String segment : path.split("/")) {
-            if (!segment.isEmpty()) {
-                segments.add(percentDecode(segment));
-            }
-        }
-        return segments;
-    }
-
-    /** RFC 3986 percent-decoding as UTF-8; unlike URLDecoder, '+' stays '+'. A malformed escape is kept as is. */
-    static String percentDecode(String segment) {
-        if (segment.indexOf('%') < 0) {
-            return segment;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(segment.length());
-        int i = 0;
-        while (i < segment.length()) {
-            int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
-            int lo = hi >= 0 ? Character.digit(segment.charAt(i + 2), 16) : -1;
-            if (segment.charAt(i) == '%' && lo >= 0) {
-                out.write(hi * 16 + lo);
-                i += 3;
-            } else {
-                int cp = segment.codePointAt(i);
-                byte[] bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
-                out.write(bytes, 0, bytes.length);
-                i += Character.charCount(cp);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -17,6 +17,7 @@ import dev.txfn.testing.SettleAssertions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -119,13 +120,121 @@ class HttpApiHandlerTest {
 
     @Test
     void pathAndQueryParametersReachTheRoute() {
-        APIGatewayV2HTTPResponse response = call(HttpEvents.v2("GET", "/echo/caf%C3%A9/?tag=a&tag=b%20c&n=1"));
+        // A client's /echo/caf%C3%A9/ arrives with rawPath already decoded; rawQueryString stays encoded.
+        APIGatewayV2HTTPResponse response = call(HttpEvents.v2("GET", "/echo/café/?tag=a&tag=b%20c&n=1"));
 
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(response.getHeaders()).containsEntry("X-Echo", "café");
         Map<String, Object> echo = HttpEvents.json(response.getBody());
         assertThat(echo).containsEntry("route", "/echo/{word}").containsEntry("params", Map.of("word", "café"))
-                .containsEntry("query", Map.of("tag", java.util.List.of("a", "b c"), "n", java.util.List.of("1")));
+                .containsEntry("path", "/echo/caf%C3%A9/")
+                .containsEntry("query", Map.of("tag", List.of("a", "b c"), "n", List.of("1")));
+    }
+
+    @Test
+    void decodedRawPathIsNotDecodedAgain() {
+        // A client's /echo/%2541 arrives as rawPath /echo/%41: the value is %41, never A.
+        Map<String, Object> echo = HttpEvents.json(call(HttpEvents.v2("GET", "/echo/%41")).getBody());
+
+        assertThat(echo).containsEntry("params", Map.of("word", "%41")).containsEntry("path", "/echo/%2541");
+    }
+
+    @Test
+    void percentInADecodedRawPathStaysInItsSegment() {
+        // What clients sent as /echo/a%252Fb and /echo/50%25.
+        Map<String, Object> slash = HttpEvents.json(call(HttpEvents.v2("GET", "/echo/a%2Fb")).getBody());
+        Map<String, Object> percent = HttpEvents.json(call(HttpEvents.v2("GET", "/echo/50%")).getBody());
+
+        assertThat(slash).containsEntry("params", Map.of("word", "a%2Fb")).containsEntry("path", "/echo/a%252Fb");
+        assertThat(percent).containsEntry("params", Map.of("word", "50%")).containsEntry("path", "/echo/50%25");
+    }
+
+    @Test
+    void encodedSlashArrivesAsASeparatorFromAnHttpApi() {
+        // A client's /things/a%2Fb arrives as rawPath /things/a/b: API Gateway has split it already.
+        Map<String, Object> body = problem(call(HttpEvents.v2("GET", "/things/a/b")), 404);
+
+        assertThat(body).containsEntry("instance", "/things/a/b");
+    }
+
+    @Test
+    void cookiesArrayReachesTheRouteAsOneCookieHeader() {
+        APIGatewayV2HTTPEvent event = HttpEvents.v2Fixture("v2-get-thing.json");
+        event.setRawPath("/echo/c");
+        event.setCookies(List.of("session=abc", "theme=dark"));
+
+        Map<String, Object> echo = HttpEvents.json(call(event).getBody());
+
+        assertThat(echo).containsEntry("cookie", "session=abc; theme=dark")
+                .containsEntry("cookies", Map.of("session", "abc", "theme", "dark"));
+    }
+
+    @Test
+    void cookiesFromTheRuntimeDecodedFixtureReachTheRoute() {
+        APIGatewayV2HTTPEvent event = HttpEvents.v2Fixture("v2-get-thing.json");
+        event.setRawPath("/echo/c");
+
+        assertThat(HttpEvents.json(call(event).getBody())).containsEntry("cookie", "session=abc");
+    }
+
+    @Test
+    void severalResponseCookiesGoToTheCookiesList() {
+        APIGatewayV2HTTPResponse response = call(HttpEvents.v2("GET", "/cookies"));
+
+        assertThat(response.getStatusCode()).isEqualTo(204);
+        assertThat(response.getCookies()).containsExactly("session=abc; Path=/; HttpOnly", "theme=dark");
+        assertThat(response.getHeaders()).doesNotContainKey("Set-Cookie");
+    }
+
+    @Test
+    void base64BodyIsDecodedByItsDeclaredCharset() {
+        byte[] latin1 = "{\"name\":\"été\",\"qty\":1}".getBytes(StandardCharsets.ISO_8859_1);
+        APIGatewayV2HTTPEvent event = HttpEvents.v2("POST", "/things", "application/json; charset=ISO-8859-1",
+                Base64.getEncoder().encodeToString(latin1));
+        event.setIsBase64Encoded(true);
+
+        APIGatewayV2HTTPResponse response = call(event);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(HttpEvents.json(response.getBody())).containsEntry("name", "été");
+        assertThat(storedNames()).contains("été");
+    }
+
+    @Test
+    void base64BodyNotValidInItsCharsetIs400WithoutDatabaseWork() {
+        byte[] latin1 = "{\"name\":\"été\",\"qty\":1}".getBytes(StandardCharsets.ISO_8859_1);
+        APIGatewayV2HTTPEvent event = HttpEvents.v2("POST", "/things", "application/json",
+                Base64.getEncoder().encodeToString(latin1));
+        event.setIsBase64Encoded(true);
+
+        Map<String, Object> body = problem(call(event), 400);
+
+        assertThat((String) body.get("detail")).contains("not valid UTF-8").contains("offset 9");
+        assertThat(BEGINS).hasValue(0);
+        assertThat(count()).isEqualTo(1);
+    }
+
+    @Test
+    void unknownCharsetIs415WithoutDatabaseWork() {
+        APIGatewayV2HTTPEvent event = HttpEvents.v2("POST", "/things", "application/json; charset=x-no-such",
+                Base64.getEncoder().encodeToString("{\"name\":\"x\",\"qty\":1}".getBytes(StandardCharsets.UTF_8)));
+        event.setIsBase64Encoded(true);
+
+        Map<String, Object> body = problem(call(event), 415);
+
+        assertThat((String) body.get("detail")).contains("x-no-such");
+        assertThat(BEGINS).hasValue(0);
+    }
+
+    @Test
+    void textBodyIsTakenAsApiGatewayDecodedItWhateverTheCharset() {
+        APIGatewayV2HTTPEvent event = HttpEvents.v2("POST", "/things", "application/json; charset=ISO-8859-1",
+                "{\"name\":\"été\",\"qty\":1}");
+
+        APIGatewayV2HTTPResponse response = call(event);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(HttpEvents.json(response.getBody())).containsEntry("name", "été");
     }
 
     @Test
@@ -344,6 +453,11 @@ class HttpApiHandlerTest {
     private static long firstId() {
         return Tx.create(db).readOnly(h -> h.createQuery("select id from http_thing where name = 'first'")
                 .mapTo(Long.class).one());
+    }
+
+    private static List<String> storedNames() {
+        return Tx.create(db).readOnly(h -> h.createQuery("select name from http_thing order by id")
+                .mapTo(String.class).list());
     }
 
     private static long count() {

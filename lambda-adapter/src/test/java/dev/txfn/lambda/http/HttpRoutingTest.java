@@ -2,6 +2,7 @@ package dev.txfn.lambda.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.txfn.lambda.HttpApiHandler;
@@ -13,6 +14,7 @@ import dev.txfn.lambda.HttpRoutes;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalContext;
 import dev.txfn.testing.InMemoryDatabase;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,5 +135,86 @@ class HttpRoutingTest {
         assertThat(request.contentType()).contains("application/json");
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.queryAll("x")).isEqualTo(List.of());
+    }
+
+    @Test
+    void cookiesAreParsedFromTheCookieHeader() {
+        HttpRequest request = HttpRequest.builder("GET", "/").header("Cookie", "a=1; b=x=y;junk; a=2; c=").build();
+
+        assertThat(request.cookie("a")).contains("1");
+        assertThat(request.cookie("b")).contains("x=y");
+        assertThat(request.cookie("junk")).isEmpty();
+        assertThat(request.cookies()).containsExactly(entry("a", "1"), entry("b", "x=y"), entry("c", ""));
+        assertThat(HttpRequest.builder("GET", "/").build().cookies()).isEmpty();
+    }
+
+    @Test
+    void withCookieAddsOneSetCookieValueEach() {
+        HttpResponse response = HttpResponse.noContent().withCookie("a=1; Path=/").withCookie("b=2");
+
+        assertThat(response.cookies()).containsExactly("a=1; Path=/", "b=2");
+        assertThat(response.headers()).isEmpty();
+    }
+
+    @Test
+    void withHeaderSetCookieReplacesTheCookies() {
+        HttpResponse response = HttpResponse.noContent().withCookie("a=1").withHeader("set-cookie", "b=2");
+
+        assertThat(response.cookies()).containsExactly("b=2");
+        assertThat(response.headers()).isEmpty();
+    }
+
+    @Test
+    void malformedSetCookieIsRefused() {
+        assertThatThrownBy(() -> HttpResponse.noContent().withCookie("a=1\r\nX-Injected: yes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CR or LF");
+        assertThatThrownBy(() -> HttpResponse.noContent().withCookie("; Path=/"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name=value");
+    }
+
+    @Test
+    void bodyBytesAreDecodedByTheDeclaredCharset() {
+        HttpRequest request = HttpRequest.builder("POST", "/")
+                .header("Content-Type", "text/plain; CHARSET=\"ISO-8859-1\"")
+                .body("été".getBytes(StandardCharsets.ISO_8859_1)).build();
+
+        assertThat(request.body()).isEqualTo("été");
+    }
+
+    @Test
+    void bodyBytesDefaultToUtf8() {
+        HttpRequest request = HttpRequest.builder("POST", "/").header("Content-Type", "application/json")
+                .body("\"été\"".getBytes(StandardCharsets.UTF_8)).build();
+
+        assertThat(request.body()).isEqualTo("\"été\"");
+    }
+
+    @Test
+    void bodyBytesNotValidInTheCharsetAre400() {
+        HttpRequest request = HttpRequest.builder("POST", "/").header("Content-Type", "text/plain; charset=us-ascii")
+                .body(new byte[] {'o', 'k', (byte) 0xE9}).build();
+
+        assertThatThrownBy(request::body).isInstanceOfSatisfying(HttpProblem.class, p -> {
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.detail()).contains("US-ASCII").contains("offset 2");
+        });
+    }
+
+    @Test
+    void unknownCharsetIs415() {
+        HttpRequest request = HttpRequest.builder("POST", "/").header("Content-Type", "text/plain; charset=klingon")
+                .body(new byte[] {'o', 'k'}).build();
+
+        assertThatThrownBy(request::body).isInstanceOfSatisfying(HttpProblem.class,
+                p -> assertThat(p.status()).isEqualTo(415));
+    }
+
+    @Test
+    void textBodyIsReturnedAsItIsWhateverTheCharset() {
+        HttpRequest request = HttpRequest.builder("POST", "/").header("Content-Type", "text/plain; charset=klingon")
+                .body("été").build();
+
+        assertThat(request.body()).isEqualTo("été");
+        assertThat(request.bodyBytes()).isEqualTo("été".getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -126,6 +126,74 @@ class RestApiHandlerTest {
     }
 
     @Test
+    void encodedSlashStaysInsideItsSegment() {
+        Map<String, Object> echo = HttpEvents.json(call(HttpEvents.v1("GET", "/echo/a%2Fb")).getBody());
+
+        assertThat(echo).containsEntry("params", Map.of("word", "a/b")).containsEntry("path", "/echo/a%2Fb");
+    }
+
+    @Test
+    void encodedSlashInAThingIdMatchesTheOneSegmentRoute() {
+        APIGatewayProxyResponseEvent response = call(HttpEvents.v1("GET", "/things/a%2Fb"));
+
+        assertThat(response.getStatusCode()).isEqualTo(400); // {id} matched, then is not a number: not a 404
+        assertThat(HttpEvents.json(response.getBody())).containsEntry("field", "id")
+                .containsEntry("instance", "/things/a%2Fb");
+    }
+
+    @Test
+    void eachSegmentIsDecodedExactlyOnce() {
+        Map<String, Object> echo = HttpEvents.json(call(HttpEvents.v1("GET", "/echo/%2541")).getBody());
+
+        assertThat(echo).containsEntry("params", Map.of("word", "%41"));
+    }
+
+    @Test
+    void percentThatIsNotAnEscapeIsKeptAsSent() {
+        Map<String, Object> bare = HttpEvents.json(call(HttpEvents.v1("GET", "/echo/50%")).getBody());
+        Map<String, Object> bad = HttpEvents.json(call(HttpEvents.v1("GET", "/echo/50%zz%41")).getBody());
+
+        assertThat(bare).containsEntry("params", Map.of("word", "50%"));
+        assertThat(bad).containsEntry("params", Map.of("word", "50%zzA"));
+    }
+
+    @Test
+    void repeatedCookieHeadersReachTheRouteJoinedWithSemicolons() {
+        APIGatewayProxyRequestEvent event = HttpEvents.v1("GET", "/echo/c")
+                .withHeaders(Map.of("Cookie", "theme=dark"))
+                .withMultiValueHeaders(Map.of("Cookie", List.of("session=abc", "theme=dark")));
+
+        Map<String, Object> echo = HttpEvents.json(call(event).getBody());
+
+        assertThat(echo).containsEntry("cookie", "session=abc; theme=dark")
+                .containsEntry("cookies", Map.of("session", "abc", "theme", "dark"));
+    }
+
+    @Test
+    void severalResponseCookiesGoToMultiValueHeaders() {
+        APIGatewayProxyResponseEvent response = call(HttpEvents.v1("GET", "/cookies"));
+
+        assertThat(response.getStatusCode()).isEqualTo(204);
+        assertThat(response.getMultiValueHeaders()).containsEntry("Set-Cookie",
+                List.of("session=abc; Path=/; HttpOnly", "theme=dark"));
+        assertThat(response.getHeaders()).doesNotContainKey("Set-Cookie");
+    }
+
+    @Test
+    void base64BodyIsDecodedByItsDeclaredCharset() {
+        byte[] latin1 = "{\"name\":\"été\",\"qty\":1}".getBytes(StandardCharsets.ISO_8859_1);
+        APIGatewayProxyRequestEvent event = HttpEvents.v1("POST", "/things")
+                .withHeaders(Map.of("Content-Type", "application/json;charset=\"iso-8859-1\""))
+                .withMultiValueHeaders(null)
+                .withBody(Base64.getEncoder().encodeToString(latin1)).withIsBase64Encoded(true);
+
+        APIGatewayProxyResponseEvent response = call(event);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(HttpEvents.json(response.getBody())).containsEntry("name", "été");
+    }
+
+    @Test
     void unknownRouteIs404Problem() {
         APIGatewayProxyResponseEvent response = call(HttpEvents.v1("GET", "/nope"));
 

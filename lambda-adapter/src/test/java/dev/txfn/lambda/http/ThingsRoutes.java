@@ -38,7 +38,8 @@ final class ThingsRoutes {
     }
 
     record Echo(String method, String path, String route, Map<String, String> params,
-            Map<String, List<String>> query, String custom, String contentType, String body) {
+            Map<String, List<String>> query, String custom, String contentType, String cookie,
+            Map<String, String> cookies, String body) {
     }
 
     private ThingsRoutes() {
@@ -74,6 +75,8 @@ final class ThingsRoutes {
                     return HttpResponse.noContent();
                 })
                 .get("/echo/{word}", ThingsRoutes::echo)
+                .get("/cookies", (req, tx) -> HttpResponse.noContent()
+                        .withCookie("session=abc; Path=/; HttpOnly").withCookie("theme=dark"))
                 .post("/echo/{word}", ThingsRoutes::echo)
                 .get("/slow", (req, tx) -> {
                     tx.useTransaction(h -> h.execute("select pg_sleep(10)"));
@@ -101,7 +104,8 @@ final class ThingsRoutes {
 
     static HttpResponse echo(HttpRequest req, dev.txfn.Tx tx) {
         return HttpResponse.ok(new Echo(req.method(), req.path(), req.route(), req.pathParams(), req.queryParams(),
-                req.header("X-Custom").orElse(null), req.contentType().orElse(null), req.body()))
+                req.header("X-Custom").orElse(null), req.contentType().orElse(null), req.header("Cookie").orElse(null),
+                req.cookies(), req.body()))
                 .withHeader("X-Echo", req.pathParam("word"));
     }
 
