@@ -104,6 +104,9 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         // pgjdbc then sends application_name in the startup packet instead of a SET after connecting.
         result.put("assumeMinServerVersion", "10");
         result.put("tcpKeepAlive", "true");
+        // The server's DETAIL and WHERE lines carry row values ("Key (email)=(...) already exists"): keep them out
+        // of exception messages and so out of every log line.
+        result.put("logServerErrorDetail", "false");
         result.put("connectTimeout", Long.toString(Math.min(Integer.MAX_VALUE, (connectionMs + 999) / 1_000)));
         String sslMode = first(b.sslMode, parsed.sslMode());
         if (sslMode != null && !PostgresUrl.SSL_MODES.contains(sslMode)) {

@@ -102,7 +102,7 @@ class DatabaseBuilderTest {
     void jdbcUrlHasNoCredentialsButTheDriverProperties() {
         try (Database db = base().password("pw").port(6543).database("orders").build()) {
             assertThat(db.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/orders?ApplicationName=txfn"
-                    + "&assumeMinServerVersion=10&tcpKeepAlive=true&connectTimeout=10");
+                    + "&assumeMinServerVersion=10&tcpKeepAlive=true&logServerErrorDetail=false&connectTimeout=10");
         }
     }
 

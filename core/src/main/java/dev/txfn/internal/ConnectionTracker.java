@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,10 @@ final class ConnectionTracker implements ConnectionFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionTracker.class);
     /** The attempt the calling thread opens a connection for, between {@link #openingFor} and {@link #openedFor}. */
     private static final ThreadLocal<Attempt> OPENING_FOR = new ThreadLocal<>();
+
+    /** The first and the longest slice of a wait for a pool that has no connection yet. */
+    private static final long FIRST_SLICE_MILLIS = 25;
+    private static final long MAX_SLICE_MILLIS = 200;
 
     private final DataSource dataSource;
     private final Consumer<Connection> evict;
@@ -62,15 +67,43 @@ final class ConnectionTracker implements ConnectionFactory {
     }
 
     /**
-     * Borrows for an attempt: from a HikariCP pool, waiting no longer than the time left until the attempt's
-     * deadline (nor than the pool's own connection timeout). Another data source waits as long as it waits.
+     * Borrows for an attempt from a HikariCP pool, waiting no longer than the time left until the attempt's
+     * deadline, nor than the pool's own connection timeout. While the pool has no connection at all (it is
+     * failing to open the first one) the wait is sliced, and a failure that retrying cannot cure (see
+     * {@link FailureClassifier#connectionRejection}) ends it at once: a wrong password or database name is
+     * reported within a fraction of a second, not after the whole timeout. Another data source waits as long
+     * as it waits.
      */
     private Connection borrow(Attempt attempt) throws SQLException {
-        if (attempt.deadline() == null || !(dataSource instanceof HikariDataSource hikari) || hikari.isClosed()
+        if (!(dataSource instanceof HikariDataSource hikari) || hikari.isClosed()
                 || !(hikari.getHikariPoolMXBean() instanceof HikariPool pool)) {
             return dataSource.getConnection();
         }
-        return pool.getConnection(Math.min(attempt.millisUntilDeadline(), hikari.getConnectionTimeout()));
+        long budget = hikari.getConnectionTimeout();
+        if (attempt.deadline() != null) {
+            budget = Math.min(budget, attempt.millisUntilDeadline());
+        }
+        long endNanos = System.nanoTime() + budget * 1_000_000L;
+        long slice = FIRST_SLICE_MILLIS;
+        while (true) {
+            long left = Math.max(0, (endNanos - System.nanoTime()) / 1_000_000L);
+            boolean sliced = pool.getTotalConnections() == 0 && left > slice;
+            try {
+                return pool.getConnection(sliced ? slice : left);
+            } catch (SQLTransientConnectionException e) {
+                if (FailureClassifier.connectionRejection(e) != null) {
+                    throw e;
+                }
+                if (!sliced) {
+                    // HikariCP's message counts only the last slice; say what the whole wait was.
+                    throw new SQLTransientConnectionException("no connection within " + budget + " ms (pool total="
+                            + pool.getTotalConnections() + ", active=" + pool.getActiveConnections() + ", idle="
+                            + pool.getIdleConnections() + ", waiting=" + pool.getThreadsAwaitingConnection() + ")",
+                            e.getSQLState(), e);
+                }
+                slice = Math.min(slice * 2, MAX_SLICE_MILLIS);
+            }
+        }
     }
 
     @Override

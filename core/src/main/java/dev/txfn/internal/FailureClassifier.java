@@ -12,10 +12,14 @@ import dev.txfn.SerializationFailureException;
 import dev.txfn.StatementTimeoutException;
 import dev.txfn.TxException;
 import dev.txfn.UniqueViolationException;
+import java.io.FileNotFoundException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -26,6 +30,13 @@ import org.postgresql.util.ServerErrorMessage;
 public final class FailureClassifier {
     /** SQLSTATE of "current transaction is aborted": it hides the error that aborted the transaction. */
     static final String IN_FAILED_TRANSACTION = "25P02";
+
+    /**
+     * Connection failures that retrying will not cure: invalid authorization (28000, which includes a missing
+     * pg_hba.conf entry; 28P01 password), unknown database (3D000), no CONNECT privilege (42501), the server
+     * rejecting the connection, e.g. TLS (08004).
+     */
+    private static final Set<String> REJECTIONS = Set.of("28000", "28P01", "3D000", "42501", "08004");
 
     private FailureClassifier() {
     }
@@ -64,23 +75,59 @@ public final class FailureClassifier {
     }
 
     /**
-     * The message of {@code sql}, followed by that of the deepest cause under it when that one says something
-     * else: the pool's "connection is not available" says why only through its cause (the driver's or the
-     * server's reason).
+     * The reason for a failure in words an operator can act on: the message of the deepest
+     * {@link SQLException} in the chain (the server's or the driver's, not the pool's "connection is not
+     * available", which wraps it), followed by the root cause's type and message when that says more (an
+     * {@code UnknownHostException}'s host, a TLS handshake's complaint).
      *
-     * @param sql the exception
-     * @return its message, with the root cause's
+     * @param failure what was thrown
+     * @return the reason, never {@code null}
      */
-    public static String reason(SQLException sql) {
-        Throwable root = sql;
+    public static String reason(Throwable failure) {
+        SQLException deepest = null;
+        Throwable root = failure;
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        while (root.getCause() != null && seen.add(root)) {
-            root = root.getCause();
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                deepest = sql;
+            }
+            root = t;
         }
-        String message = String.valueOf(sql.getMessage());
+        Throwable told = deepest != null ? deepest : failure;
+        String text = told.getMessage() == null ? told.getClass().getName() : told.getMessage();
         String rootMessage = root.getMessage();
-        return root == sql || rootMessage == null || message.contains(rootMessage) ? message
-                : message + " (caused by " + rootMessage + ")";
+        if (root != told && rootMessage != null && !text.contains(rootMessage)) {
+            text += " (" + root.getClass().getSimpleName() + ": " + rootMessage + ")";
+        }
+        return text;
+    }
+
+    /**
+     * Finds, in a failure to obtain a connection, the cause that retrying will not cure: an authentication,
+     * authorization or unknown-database error from the server, the server refusing TLS, a failed TLS
+     * verification, or a host name that does not resolve.
+     *
+     * @param failure what the pool threw
+     * @return that cause, or {@code null} when the failure may be transient
+     */
+    public static Throwable connectionRejection(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && REJECTIONS.contains(sql.getSQLState())) {
+                return t;
+            }
+            if (t instanceof UnknownHostException || t instanceof SSLException
+                    || t instanceof GeneralSecurityException || t instanceof FileNotFoundException) {
+                return t;
+            }
+            // pgjdbc's own host-name check (sslmode=verify-full) fails without a cause.
+            if (t instanceof PSQLException p && p.getMessage() != null && p.getMessage().startsWith("The hostname ")
+                    && p.getMessage().contains("could not be verified")) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.txfn.internal;
 
 import dev.txfn.CommitOutcomeUnknownException;
 import dev.txfn.ConnectionLostException;
+import dev.txfn.ConnectionRejectedException;
 import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.DatabaseException;
 import dev.txfn.DeadlineExceededException;
@@ -29,6 +30,7 @@ import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.transaction.TransactionException;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.postgresql.core.BaseConnection;
@@ -103,6 +105,7 @@ public final class TransactionRunner implements Tx {
             jdbi.installPlugin(new PostgresPlugin());
         }
         jdbi.registerRowMapper(new RecordMapperFactory(jdbi.getConfig()));
+        StatementMessages.install(jdbi.getConfig(StatementExceptions.class));
         jdbiCustomizer.accept(jdbi);
         Shared shared = new Shared(jdbi, tracker, postgres,
                 evictIdleConnections == null ? () -> { } : evictIdleConnections);
@@ -311,18 +314,35 @@ public final class TransactionRunner implements Tx {
         try {
             return shared.jdbi.open();
         } catch (ConnectionException e) {
-            SQLException sql = FailureClassifier.findSqlException(e);
-            String state = sql == null ? null : sql.getSQLState();
-            String reason = sql == null ? e.getMessage() : FailureClassifier.reason(sql);
-            if (attempt.deadlineReached()) {
-                throw new DeadlineExceededException("deadline " + attempt.deadline() + " passed while waiting for a"
-                        + " connection: " + reason, attempt.deadline(), state, e);
-            }
-            throw new ConnectionUnavailableException("could not obtain a connection for attempt " + attempt.number()
-                    + ": " + reason, state, e);
+            throw connectionFailure(e, attempt);
         } finally {
             ConnectionTracker.openedFor();
         }
+    }
+
+    /**
+     * Why no connection could be had, reason first: a rejection that retrying cannot cure, the deadline, or
+     * the pool's timeout (with the last connection failure's reason, when there was one).
+     */
+    private static TxException connectionFailure(ConnectionException e, Attempt attempt) {
+        SQLException sql = FailureClassifier.findSqlException(e);
+        String reason = FailureClassifier.reason(e);
+        Throwable rejection = FailureClassifier.connectionRejection(e);
+        if (rejection != null) {
+            String state = rejection instanceof SQLException r ? r.getSQLState() : null;
+            return new ConnectionRejectedException(reason + "; could not connect for attempt " + attempt.number(),
+                    state != null ? state : sql == null ? null : sql.getSQLState(), e);
+        }
+        String state = sql == null ? null : sql.getSQLState();
+        Throwable outer = e.getCause() instanceof SQLException ? e.getCause() : sql;
+        String pool = outer == null || reason.startsWith(String.valueOf(outer.getMessage())) ? ""
+                : " [" + outer.getMessage() + "]";
+        if (attempt.deadlineReached()) {
+            return new DeadlineExceededException("deadline " + attempt.deadline() + " passed while waiting for a"
+                    + " connection: " + reason + pool, attempt.deadline(), state, e);
+        }
+        return new ConnectionUnavailableException(reason + "; could not obtain a connection for attempt "
+                + attempt.number() + pool, state, e);
     }
 
     private void configure(Handle handle, Attempt attempt) throws SQLException {
