@@ -3,10 +3,13 @@ package dev.txfn;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.txfn.internal.PoolStarter;
+import dev.txfn.internal.ScopedDataSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import javax.sql.DataSource;
 
 /**
@@ -179,7 +182,7 @@ public final class Database implements AutoCloseable {
     /**
      * The JDBC URL of this database without credentials, with the driver properties this pool uses, e.g.
      * {@code jdbc:postgresql://db.example.com:5432/app?ApplicationName=orders&assumeMinServerVersion=10...}.
-     * Together with {@link #user()} and the password you already hold it suits tools such as Flyway.
+     * For tools such as Flyway, {@link #useDataSource} lends a data source with the credentials too.
      *
      * @return the URL; never contains the password
      */
@@ -194,6 +197,59 @@ public final class Database implements AutoCloseable {
      */
     public String user() {
         return settings.user();
+    }
+
+    /**
+     * Lends a tool that speaks plain JDBC (Flyway or Liquibase, at deploy time or start-up) a {@link DataSource}
+     * for this database: the same host, driver properties and credentials as the pool, without the password
+     * being handed out, but connections of its own, each opened when the tool asks and closed by the tool,
+     * never the pool's (a migration holding two connections cannot starve a pool of one). Once {@code work}
+     * returns the data source opens nothing more. Transactions belong in {@link Tx}; this is for tools.
+     *
+     * <pre>{@code
+     * db.useDataSource(ds -> Flyway.configure().dataSource(ds).load().migrate());
+     * }</pre>
+     *
+     * @param work what to run with the data source
+     * @param <X> what {@code work} may throw
+     * @throws X when {@code work} throws it
+     * @throws IllegalStateException if this database is closed
+     */
+    public <X extends Exception> void useDataSource(DataSourceConsumer<X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        if (pool.isClosed()) {
+            throw new IllegalStateException("the database is closed");
+        }
+        Properties properties = new Properties();
+        properties.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) {
+            properties.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            properties.setProperty("password", pool.getPassword());
+        }
+        ScopedDataSource lent = new ScopedDataSource(pool.getJdbcUrl(), properties);
+        try {
+            work.accept(lent);
+        } finally {
+            lent.end();
+        }
+    }
+
+    /**
+     * Work done with the data source {@link #useDataSource} lends.
+     *
+     * @param <X> the exception the work may throw
+     */
+    @FunctionalInterface
+    public interface DataSourceConsumer<X extends Exception> {
+        /**
+         * Does the work.
+         *
+         * @param dataSource valid until this method returns
+         * @throws X when the work fails
+         */
+        void accept(DataSource dataSource) throws X;
     }
 
     /**

@@ -120,6 +120,23 @@ class DatabaseConnectionTest {
         }
     }
 
+    @Test
+    void useDataSourceLendsConnectionsOfItsOwnWithThePoolsSettings() throws SQLException {
+        try (Database db = builder().applicationName("txfn-lent").maximumPoolSize(1).build()) {
+            DataSource[] lent = new DataSource[1];
+            db.useDataSource(ds -> {
+                lent[0] = ds;
+                try (Connection first = ds.getConnection(); Connection second = ds.getConnection()) {
+                    assertThat(selectOne(first, "select current_setting('application_name')")).isEqualTo("txfn-lent");
+                    assertThat(selectOne(second, "select 1")).isEqualTo("1");
+                    assertThat(db.totalConnections()).isZero();
+                }
+            });
+            assertThatThrownBy(() -> lent[0].getConnection()).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("call is over");
+        }
+    }
+
     /** Runs the marker, returns the connection, waits past HikariCP's 500 ms window, borrows it again. */
     private static String lastQueryAfterIdleBorrow(DataSource pool) throws Exception {
         int pid;

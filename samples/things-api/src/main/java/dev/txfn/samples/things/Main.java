@@ -8,9 +8,10 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -19,14 +20,19 @@ import org.flywaydb.core.api.FlywayException;
  * The sample's command line.
  * <ul>
  *   <li>no argument or {@code serve}: the local runner. Serves the same handler class Lambda loads
- *       ({@link ThingsApi}) on {@code http://localhost:8080} ({@code PORT} overrides), on the database named by
- *       {@code DATABASE_URL}, or on an embedded PostgreSQL when it is not set; migrates it first.
- *   <li>{@code migrate}: applies the Flyway migrations to {@code DATABASE_URL} and exits (for deployments).
+ *       ({@link ThingsApi}) on {@code http://localhost:8080} ({@code PORT} overrides), on the database
+ *       {@link Database#fromEnv()} configures ({@code DATABASE_URL} or the libpq variables {@code PGHOST},
+ *       {@code PGUSER}, ...), or on an embedded PostgreSQL when none of them is set; migrates it first.
+ *   <li>{@code migrate}: applies the Flyway migrations to that same database and exits (for deployments).
  *   <li>{@code ddl-experiment}: the DDL-under-load experiment.
  * </ul>
  * Bad configuration or an unreachable database ends with one clear line on standard error and exit status 1.
  */
 public final class Main {
+    /** The variables that name a database for {@link Database#fromEnv()}. */
+    private static final List<String> DATABASE_VARIABLES = List.of("DATABASE_URL", "PGHOST", "PGPORT",
+            "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSSLMODE");
+
     private Main() {
     }
 
@@ -54,7 +60,7 @@ public final class Main {
                     serve(env, out);
                     return 0;
                 case "migrate":
-                    migrate(requiredUrl(env));
+                    migrate(env);
                     return 0;
                 case "ddl-experiment":
                     ddlExperiment(env, out);
@@ -77,16 +83,27 @@ public final class Main {
 
     private static void serve(Map<String, String> env, PrintStream out) throws InterruptedException {
         int port = port(env);
-        String url = env.get("DATABASE_URL");
         LocalPostgres local = null;
-        if (url == null || url.isBlank()) {
+        Database db;
+        if (databaseConfigured(env)) {
+            Map<String, String> withName = new HashMap<>(env);
+            withName.putIfAbsent("PGAPPNAME", "things-api-local");
+            db = Database.fromEnv(withName);
+        } else {
             local = LocalPostgres.start();
-            url = local.url();
-            out.println("no DATABASE_URL: started an embedded PostgreSQL on 127.0.0.1:" + local.port()
-                    + " (its data is discarded at exit)");
+            out.println("no DATABASE_URL or PG* variables: started an embedded PostgreSQL on 127.0.0.1:"
+                    + local.port() + " (its data is discarded at exit)");
+            db = Database.builder().url(local.url()).applicationName("things-api-local").build();
         }
-        migrate(url);
-        Database db = Database.builder().url(url).applicationName("things-api-local").build();
+        try {
+            migrate(db);
+        } catch (RuntimeException e) {
+            db.close();
+            if (local != null) {
+                local.close();
+            }
+            throw e;
+        }
         LocalHttpServer server = LocalHttpServer.start(new ThingsApi(LambdaResources.of(db)), port);
         out.println("things API on http://localhost:" + server.port() + " (Ctrl-C stops it)");
         LocalPostgres embedded = local;
@@ -102,15 +119,32 @@ public final class Main {
         stopped.await();
     }
 
-    /** Applies the migrations under {@code db/migration}: the schema and the idempotency table. */
-    static void migrate(String url) {
-        Properties credentials = JdbcUrls.credentials(url);
-        Flyway.configure()
-                .dataSource(JdbcUrls.jdbcUrl(url), credentials.getProperty("user"),
-                        credentials.getProperty("password"))
+    /**
+     * Whether the environment names a database the way {@link Database#fromEnv()} reads it: {@code DATABASE_URL}
+     * or any of libpq's variables. Only when none is set does the runner start an embedded PostgreSQL; a partial
+     * configuration fails with {@code fromEnv}'s message rather than silently serving from somewhere else.
+     */
+    static boolean databaseConfigured(Map<String, String> env) {
+        return DATABASE_VARIABLES.stream().map(env::get).anyMatch(v -> v != null && !v.isBlank());
+    }
+
+    /** The migrations for the database {@link Database#fromEnv(Map)} configures from {@code env}. */
+    private static void migrate(Map<String, String> env) {
+        try (Database db = Database.fromEnv(env)) {
+            migrate(db);
+        }
+    }
+
+    /**
+     * Applies the migrations under {@code db/migration} (the schema and the idempotency table) with the same
+     * host, settings and credentials as {@code db}'s pool, on connections of their own.
+     */
+    static void migrate(Database db) {
+        db.useDataSource(ds -> Flyway.configure()
+                .dataSource(ds)
                 .locations("classpath:db/migration")
                 .load()
-                .migrate();
+                .migrate());
     }
 
     private static void ddlExperiment(Map<String, String> env, PrintStream out) throws Exception {
@@ -130,14 +164,6 @@ public final class Main {
                 local.close();
             }
         }
-    }
-
-    private static String requiredUrl(Map<String, String> env) {
-        String url = env.get("DATABASE_URL");
-        if (url == null || url.isBlank()) {
-            throw new IllegalArgumentException("DATABASE_URL: is required for migrate");
-        }
-        return url;
     }
 
     private static int port(Map<String, String> env) {

@@ -1,12 +1,14 @@
 package dev.txfn.samples.things;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class MainTest {
 
     @Test
     void aMalformedDatabaseUrlFailsNamingDatabaseUrlWithoutThePassword() {
-        Run run = run(Map.of("DATABASE_URL", "postgres://app:s3c ret@db.example.com/things"), "migrate");
+        Run run = run(Map.of("DATABASE_URL", "postgres://app:s3cret@db.example.com:port/things"), "migrate");
 
         assertThat(run.status).isEqualTo(1);
         assertOneLine(run.err).contains("DATABASE_URL").doesNotContain("s3c");
@@ -93,6 +95,26 @@ class MainTest {
             assertThat(db.queryLong("select count(*) from information_schema.tables"
                     + " where table_name in ('thing', 'txfn_idempotency')")).isEqualTo(2);
         }
+    }
+
+    @Test
+    void migrateTakesTheLibpqVariablesAsDatabaseFromEnvDoes() {
+        try (ThingsDatabase db = ThingsDatabase.createEmpty()) {
+            assertThat(run(db.libpqEnvironment(), "migrate").status).isZero();
+            assertThat(db.queryLong("select count(*) from information_schema.tables"
+                    + " where table_name in ('thing', 'txfn_idempotency')")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPartialLibpqConfigurationFailsInsteadOfServingFromAnEmbeddedServer() {
+        // Without the fix the runner ignored PG* and started an embedded server: serve would not return.
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> run(Map.of("PGHOST", "127.0.0.1", "PGDATABASE", "things"), "serve"));
+
+        assertThat(run.status).isEqualTo(1);
+        assertOneLine(run.err).contains("PGUSER");
+        assertThat(run.out).doesNotContain("embedded");
     }
 
     private record Run(int status, String out, String err) {

@@ -10,12 +10,14 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
 /**
  * A database of its own on the shared test server ({@code things_it_<random>}), so no other test class sees or
- * disturbs its rows, migrated by {@link Main#migrate(String)}, with a Lambda-tuned {@link Database} whose
+ * disturbs its rows, migrated by {@link Main#migrate(Database)}, with a Lambda-tuned {@link Database} whose
  * sessions carry a distinctive application name for the settle assertions. {@link #close()} drops it.
  */
 final class ThingsDatabase implements AutoCloseable {
@@ -39,7 +41,7 @@ final class ThingsDatabase implements AutoCloseable {
     static ThingsDatabase createMigrated() {
         ThingsDatabase db = createEmpty();
         try {
-            Main.migrate(db.jdbcUrl());
+            Main.migrate(db.database);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -73,6 +75,16 @@ final class ThingsDatabase implements AutoCloseable {
         String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + name + "?user="
                 + encode(server.user());
         return server.password().isEmpty() ? url : url + "&password=" + encode(server.password());
+    }
+
+    /** The same database as libpq's variables name it, as {@code Database.fromEnv()} reads them. */
+    Map<String, String> libpqEnvironment() {
+        Map<String, String> env = new HashMap<>(Map.of("PGHOST", server.host(), "PGPORT",
+                Integer.toString(server.port()), "PGDATABASE", name, "PGUSER", server.user()));
+        if (!server.password().isEmpty()) {
+            env.put("PGPASSWORD", server.password());
+        }
+        return env;
     }
 
     /** Empties the tables and restarts the ids at 1, so the fixtures' {@code /things/1} is the first thing. */
