@@ -2,7 +2,10 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -10,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.postgres.PgLobApi;
+import org.jdbi.v3.postgres.PostgresTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,8 +24,8 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * Whatever kind of statement comes first in a transaction (query, update, batch, script, generated keys,
- * stored procedure call, JDBC used directly on the handle's connection, pgjdbc's copy API, a savepoint, a
- * metadata query), the transaction's options are in force for it and the caller sees only its own results.
+ * stored procedure call, JDBC used directly on the handle's connection, pgjdbc's copy API, Jdbi's large-object
+ * API, a savepoint, a metadata query), the transaction's options are in force for it and the caller sees only its own results.
  */
 class FirstStatementShapesTest {
     private static final TxOptions OPTIONS = TxOptions.defaults()
@@ -188,6 +193,22 @@ class FirstStatementShapesTest {
             return h.createQuery(SETTINGS).mapTo(String.class).one();
         });
         assertThat(seen).isEqualTo("t1:repeatable read:off:4321ms");
+    }
+
+    @Test
+    void largeObjectFirst() throws Exception {
+        String seen = tx.inTransaction(h -> {
+            PgLobApi lob = h.getConfig(PostgresTypes.class).getLobApi();
+            long oid = lob.createLob();
+            lob.writeLob(oid, new ByteArrayInputStream("written".getBytes(StandardCharsets.UTF_8)));
+            String read;
+            try (InputStream in = lob.readLob(oid)) {
+                read = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            lob.deleteLob(oid);
+            return read + "|" + h.createQuery(SETTINGS).mapTo(String.class).one();
+        });
+        assertThat(seen).isEqualTo("written|t1:repeatable read:off:4321ms");
     }
 
     @Test

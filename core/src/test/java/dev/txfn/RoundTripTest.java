@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.txfn.testing.RoundTripCounter;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.junit.jupiter.api.AfterAll;
@@ -183,6 +187,35 @@ class RoundTripTest {
     @Test
     void copyFirstCostsOneMoreWithOptions() {
         assertThat(measure(() -> tx.inTransaction(ALL_OPTIONS, RoundTripTest::copyOutOneRow))).isEqualTo(3);
+    }
+
+    @Test
+    void aNewConnectionAsksTheServerNothingBeyondItsHandshake() throws SQLException {
+        try (RoundTripCounter fresh = TestDb.proxy();
+                Database pool = TestDb.through(fresh, 1, "txfn-roundtrip-new-connection-test")) {
+            // HikariCP asks the pool's first connection a few things once (isValid, the default isolation).
+            Tx newTx = Tx.create(pool);
+            newTx.inTransaction(RoundTripTest::selectOne);
+            pool.evictIdleConnections();
+            // The baseline: the same driver and URL opening a connection and running one auto-commit query.
+            fresh.reset();
+            Properties credentials = new Properties();
+            credentials.setProperty("user", pool.user());
+            if (!TestDb.server().password().isEmpty()) {
+                credentials.setProperty("password", TestDb.server().password());
+            }
+            try (Connection raw = DriverManager.getConnection(pool.jdbcUrl(), credentials);
+                    Statement s = raw.createStatement()) {
+                s.execute("select 1");
+            }
+            long handshake = fresh.roundTrips() - 1;
+
+            fresh.reset();
+            newTx.inTransaction(RoundTripTest::selectOne);
+
+            // Jdbi's own PostgreSQL plugin adds a pg_proc query for its large-object API to every new connection.
+            assertThat(fresh.roundTrips()).isEqualTo(handshake + 2);
+        }
     }
 
     @Test

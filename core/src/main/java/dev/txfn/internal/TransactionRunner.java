@@ -32,7 +32,6 @@ import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.transaction.TransactionException;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
@@ -102,7 +101,7 @@ public final class TransactionRunner implements Tx {
                 : evictConnection);
         Jdbi jdbi = Jdbi.create(tracker);
         if (postgres) {
-            jdbi.installPlugin(new PostgresPlugin());
+            jdbi.installPlugin(new LazyPostgresPlugin());
         }
         jdbi.registerRowMapper(new RecordMapperFactory(jdbi.getConfig()));
         StatementMessages.install(jdbi.getConfig(StatementExceptions.class));
