@@ -130,8 +130,9 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         result.put(APPLICATION_NAME_PROPERTY, applicationName);
         String targetServerType = result.get(TARGET_SERVER_TYPE_PROPERTY);
         if (targetServerType != null && !PostgresUrl.TARGET_SERVER_TYPES.contains(targetServerType)) {
-            throw invalid(b, b.properties.containsKey(TARGET_SERVER_TYPE_PROPERTY) ? "property" : "url",
-                    "targetServerType must be one of " + String.join(", ", PostgresUrl.TARGET_SERVER_TYPES));
+            String setting = b.properties.containsKey(TARGET_SERVER_TYPE_PROPERTY) ? "property" : b.nameOf("url");
+            throw new InvalidConfigurationException(setting, "targetServerType must be one of "
+                    + String.join(", ", PostgresUrl.TARGET_SERVER_TYPES));
         }
         trust(b, result);
         return result;

@@ -157,6 +157,13 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void emptyHostParameterMeansNoHost() {
+        try (Database db = Database.builder().url("postgres://u@/d?host=&port=").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://localhost:5432/d?");
+        }
+    }
+
+    @Test
     void builderHostListTakesOnePortForAll() {
         try (Database db = Database.builder().host("h1,h2").port(6000).user("u").build()) {
             assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:6000,h2:6000/u?");

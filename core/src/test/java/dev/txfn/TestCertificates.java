@@ -83,7 +83,8 @@ final class TestCertificates {
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(subjectAlternativeNames));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -91,7 +92,7 @@ final class TestCertificates {
         return new ServerCertificate(sign(builder, keys.getPrivate()), serverKeys.getPrivate());
     }
 
-    /** A server's certificate and private key, as PostgreSQL reads them ({@code ssl_cert_file}, {@code ssl_key_file}). */
+    /** A server's certificate and private key, for PostgreSQL's {@code ssl_cert_file} and {@code ssl_key_file}. */
     record ServerCertificate(X509Certificate certificate, PrivateKey key) {
         String certificatePem() {
             return pem("CERTIFICATE", encoded(certificate));

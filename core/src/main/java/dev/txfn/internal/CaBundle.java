@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -30,14 +31,15 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Both are checked when a pool is built, so a missing or malformed bundle fails at start, naming the setting;
  * messages never quote the bundle's content. A resource is read and parsed once per process; later pools naming
- * the same resource share it. Thread-safe.
+ * the same resource share it. Each connection gets a TLS context of its own, as with pgjdbc's file handling, so
+ * nothing random is made before a SnapStart snapshot and reused after it. Thread-safe.
  */
 public final class CaBundle {
 
     /** Marks an {@code sslrootcert} value as a classpath resource, e.g. {@code classpath:rds-global-bundle.pem}. */
     public static final String CLASSPATH_PREFIX = "classpath:";
 
-    private static final ConcurrentMap<String, SSLSocketFactory> RESOURCE_FACTORIES = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<String, TrustManager[]> RESOURCE_TRUST = new ConcurrentHashMap<>();
 
     private CaBundle() {
     }
@@ -88,14 +90,26 @@ public final class CaBundle {
      * @throws InvalidConfigurationException if no such resource exists or it holds no certificate
      */
     public static void loadResource(String name, String setting) {
-        RESOURCE_FACTORIES.computeIfAbsent(name, n -> socketFactory(readResource(n, setting),
-                "sslrootcert resource " + CLASSPATH_PREFIX + n, setting));
+        trust(name, setting);
     }
 
-    /** The socket factory of a resource, loading it if no pool has (a URL from {@code Database.jdbcUrl()} reused). */
+    /**
+     * A new socket factory trusting the resource's certificates, loading it if no pool has (a URL from
+     * {@code Database.jdbcUrl()} reused elsewhere, say).
+     */
     static SSLSocketFactory resourceFactory(String name) {
-        loadResource(name, "sslfactoryarg");
-        return RESOURCE_FACTORIES.get(name);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust(name, ClasspathCaSocketFactory.RESOURCE_PROPERTY), null);
+            return context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not create a TLS context", e);
+        }
+    }
+
+    private static TrustManager[] trust(String name, String setting) {
+        return RESOURCE_TRUST.computeIfAbsent(name, n -> trustManagers(readResource(n, setting),
+                "sslrootcert resource " + CLASSPATH_PREFIX + n, setting));
     }
 
     private static byte[] readResource(String name, String setting) {
@@ -141,7 +155,7 @@ public final class CaBundle {
         return new ArrayList<>(certificates);
     }
 
-    private static SSLSocketFactory socketFactory(byte[] content, String what, String setting) {
+    private static TrustManager[] trustManagers(byte[] content, String what, String setting) {
         List<Certificate> certificates = parse(content, what, setting);
         try {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -152,11 +166,9 @@ public final class CaBundle {
             // What pgjdbc's own LibPQFactory does with an sslrootcert file.
             TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
             trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return trust.getTrustManagers();
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("could not build a TLS context from " + what, e);
+            throw new IllegalStateException("could not build a trust manager from " + what, e);
         }
     }
 

@@ -9,7 +9,7 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * pgjdbc's {@code sslfactory} when {@code sslrootcert} names a classpath resource: TLS sockets that trust exactly
  * the certificates of the resource named by {@code sslfactoryarg}. pgjdbc instantiates it for each new
- * connection; the parsed bundle is shared ({@link CaBundle}).
+ * connection; the parsed bundle is shared ({@link CaBundle}), the TLS context is the connection's own.
  *
  * <p>It only checks the chain. With {@code sslmode=verify-full} pgjdbc still checks the host name against the
  * certificate after the handshake ({@code MakeSSL.verifyPeerName}, whatever the factory), as it does with a file.

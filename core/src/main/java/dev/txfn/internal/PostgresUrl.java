@@ -298,6 +298,9 @@ public record PostgresUrl(
 
         /** libpq's {@code host=h1,h2}: the entries of a comma-separated list. */
         private List<String> hostList(String value) {
+            if (value.isEmpty()) {
+                return List.of();
+            }
             List<String> list = new ArrayList<>();
             for (String entry : value.split(",", -1)) {
                 String host = host(entry);
@@ -306,7 +309,7 @@ public record PostgresUrl(
                 }
                 list.add(host);
             }
-            return value.isEmpty() ? List.of() : list;
+            return list;
         }
 
         /** libpq's {@code port=5432,5433}: one per host or one for all; an empty entry means the default. */
