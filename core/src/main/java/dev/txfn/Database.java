@@ -7,9 +7,11 @@ import dev.txfn.internal.ScopedDataSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -56,10 +58,16 @@ public final class Database implements AutoCloseable {
      * <ul>
      *   <li>{@code DATABASE_URL}: a {@code postgres://} or {@code postgresql://} URI
      *       ({@code postgres://user:password@host:port/database?sslmode=require}, percent-encoded as in
-     *       libpq) or a {@code jdbc:postgresql:} URL. Other query parameters become pgjdbc properties.
+     *       libpq) or a {@code jdbc:postgresql:} URL. Either may list several hosts
+     *       ({@code postgres://h1:5432,h2:5433/db?target_session_attrs=read-write},
+     *       {@code jdbc:postgresql://h1,h2/db?targetServerType=primary}); libpq's {@code target_session_attrs}
+     *       becomes pgjdbc's {@code targetServerType}. {@code sslrootcert} may name a file or a classpath
+     *       resource ({@code classpath:rds-global-bundle.pem}). Other query parameters become pgjdbc properties.
      *   <li>{@code PGHOST} (default {@code localhost}), {@code PGPORT} (5432), {@code PGDATABASE} (default:
-     *       the user name), {@code PGUSER}, {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGAPPNAME}: as in
-     *       libpq, each fills in what {@code DATABASE_URL} leaves out, or everything when it is unset.
+     *       the user name), {@code PGUSER}, {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGSSLROOTCERT},
+     *       {@code PGTARGETSESSIONATTRS}, {@code PGAPPNAME}: as in libpq, each fills in what
+     *       {@code DATABASE_URL} leaves out, or everything when it is unset. {@code PGHOST} and {@code PGPORT}
+     *       may be comma-separated lists (one port for all hosts, or one per host).
      *   <li>{@code TXFN_MAX_POOL_SIZE}, {@code TXFN_CONNECTION_TIMEOUT_MS}: override the pool size and the
      *       time to wait for a connection.
      *   <li>{@code TXFN_POOLING}: {@code session} (the default) or {@code transaction} when connecting
@@ -70,9 +78,9 @@ public final class Database implements AutoCloseable {
      *
      * @param environment the variables, typically {@link System#getenv()}
      * @return the pool, not yet connected
-     * @throws InvalidConfigurationException if a variable is missing, malformed or out of range, or neither
-     *     {@code DATABASE_URL} nor {@code PGUSER} is set; the message names the variable and never contains
-     *     the password
+     * @throws InvalidConfigurationException if a variable is missing, malformed or out of range, the CA bundle
+     *     is missing or not PEM, or neither {@code DATABASE_URL} nor {@code PGUSER} is set; the message names the
+     *     variable and never contains the password
      */
     public static Database fromEnv(Map<String, String> environment) {
         return DatabaseEnvironment.builder(environment).build();
@@ -262,13 +270,15 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Host, port, database, user and pool mode; never the password.
+     * Host, port, database, user and pool mode; never the password. Several hosts are shown as libpq lists them,
+     * {@code host=h1,h2, port=5432,5433}.
      *
      * @return a description for logs
      */
     @Override
     public String toString() {
-        return "Database[host=" + settings.host() + ", port=" + settings.port() + ", database="
+        return "Database[host=" + String.join(",", settings.hosts()) + ", port=" + settings.ports().stream()
+                .map(String::valueOf).collect(Collectors.joining(",")) + ", database="
                 + settings.database() + ", user=" + settings.user() + ", pooling="
                 + (settings.transactionPooling() ? "transaction" : "session") + ", maximumPoolSize="
                 + settings.maximumPoolSize() + ", lambda=" + settings.lambda() + (pool.isClosed() ? ", closed" : "")
@@ -290,11 +300,12 @@ public final class Database implements AutoCloseable {
         final Map<String, String> properties = new LinkedHashMap<>();
         String url;
         String host;
-        Integer port;
+        List<Integer> ports;
         String database;
         String user;
         String password;
         String sslMode;
+        String sslRootCert;
         String applicationName;
         Integer maximumPoolSize;
         Duration connectionTimeout;
@@ -332,9 +343,12 @@ public final class Database implements AutoCloseable {
         }
 
         /**
-         * The host name or IP address; default {@code localhost}.
+         * The host name or IP address; default {@code localhost}. Several, separated by commas as in libpq's
+         * {@code PGHOST} ({@code db1.example.com,db2.example.com}), are tried in order; with
+         * {@code property("targetServerType", "primary")} (or {@code target_session_attrs=read-write} in a URL)
+         * connections go only to the one that accepts writes.
          *
-         * @param host the host, or {@code null}
+         * @param host the host, or a comma-separated list of hosts, or {@code null}
          * @return this builder
          */
         public Builder host(String host) {
@@ -343,14 +357,20 @@ public final class Database implements AutoCloseable {
         }
 
         /**
-         * The port, 1 to 65535; default 5432.
+         * The port, 1 to 65535, of every host; default 5432, or the ports a URL gives.
          *
          * @param port the port
          * @return this builder
          */
         public Builder port(int port) {
-            this.port = port;
+            this.ports = List.of(port);
             return origin("port", "port");
+        }
+
+        /** libpq's {@code PGPORT} list: one port for every host, or one per host ({@code null}: 5432). */
+        Builder ports(List<Integer> ports) {
+            this.ports = ports;
+            return this;
         }
 
         /**
@@ -396,6 +416,21 @@ public final class Database implements AutoCloseable {
         public Builder sslMode(String sslMode) {
             this.sslMode = sslMode;
             return origin("sslMode", "sslMode");
+        }
+
+        /**
+         * The certificate authorities the server's certificate must chain to, for {@code sslmode} {@code verify-ca}
+         * or {@code verify-full}: a PEM file ({@code /var/task/rds-global-bundle.pem}), or a classpath resource
+         * ({@code classpath:rds-global-bundle.pem}, packaged in the deployment jar), which txfn reads once and hands
+         * to pgjdbc from memory. Either is checked by {@link #build()}. The same as pgjdbc's {@code sslrootcert}
+         * property and libpq's {@code PGSSLROOTCERT}; wins over both.
+         *
+         * @param sslRootCert a file path or {@code classpath:} and a resource name, or {@code null}
+         * @return this builder
+         */
+        public Builder sslRootCert(String sslRootCert) {
+            this.sslRootCert = sslRootCert;
+            return origin("sslRootCert", "sslRootCert");
         }
 
         /**
@@ -483,8 +518,9 @@ public final class Database implements AutoCloseable {
         }
 
         /**
-         * An extra pgjdbc connection property, e.g. {@code sslrootcert}. Wins over txfn's defaults and over the
-         * URL's query parameters. {@code user}, {@code password} and {@code sslmode} have their own setters.
+         * An extra pgjdbc connection property, e.g. {@code targetServerType} or {@code socketTimeout}. Wins over
+         * txfn's defaults and over the URL's query parameters. {@code user}, {@code password} and {@code sslmode}
+         * have their own setters; {@code sslrootcert} is the same as {@link #sslRootCert(String)}, below it.
          *
          * @param name the pgjdbc property name
          * @param value its value, or {@code null} to remove it
@@ -509,8 +545,9 @@ public final class Database implements AutoCloseable {
          * Validates the configuration and creates the pool, without connecting.
          *
          * @return the pool
-         * @throws InvalidConfigurationException if a setting is missing, malformed or out of range; the
-         *     message names the setting and its bound, never the password
+         * @throws InvalidConfigurationException if a setting is missing, malformed or out of range, or the
+         *     {@linkplain #sslRootCert(String) CA bundle} is missing or not PEM; the message names the setting and
+         *     its bound, never the password nor the bundle's content
          */
         public Database build() {
             PoolTuning tuning = PoolTuning.of(this);

@@ -2,6 +2,8 @@ package dev.txfn;
 
 import dev.txfn.internal.PostgresUrl;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +15,7 @@ import java.util.function.Consumer;
  */
 final class DatabaseEnvironment {
     private static final String DATABASE_URL = "DATABASE_URL";
+    private static final String SSL_ROOT_CERT = "sslrootcert";
 
     private DatabaseEnvironment() {
     }
@@ -26,17 +29,33 @@ final class DatabaseEnvironment {
         }
         PostgresUrl parsed = url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(url, DATABASE_URL);
         // As in libpq, the URL wins and the PG* variables fill in what it leaves out.
-        fill(builder, "host", parsed.host(), env, "PGHOST", builder::host);
+        fill(builder, "host", parsed.hosts().isEmpty() ? null : String.join(",", parsed.hosts()), env, "PGHOST",
+                builder::host);
         fill(builder, "database", parsed.database(), env, "PGDATABASE", builder::database);
         fill(builder, "user", parsed.user(), env, "PGUSER", builder::user);
         fill(builder, "sslMode", parsed.sslMode(), env, "PGSSLMODE", builder::sslMode);
         fill(builder, "applicationName", parsed.applicationName(), env, "PGAPPNAME", builder::applicationName);
+        fill(builder, "sslRootCert", parsed.properties().get(SSL_ROOT_CERT), env, "PGSSLROOTCERT",
+                builder::sslRootCert);
         builder.password(parsed.password() != null ? parsed.password() : value(env, "PGPASSWORD"));
-        parsed.properties().forEach(builder::property);
-        if (parsed.port() != null) {
-            builder.port(parsed.port()).origin("port", DATABASE_URL);
+        parsed.properties().forEach((name, value) -> {
+            if (!name.equals(SSL_ROOT_CERT)) {
+                builder.property(name, value);
+            }
+        });
+        if (!parsed.ports().isEmpty()) {
+            builder.ports(parsed.ports()).origin("port", DATABASE_URL);
         } else if (value(env, "PGPORT") != null) {
-            builder.port((int) number(env, "PGPORT", "a number between 1 and 65535")).origin("port", "PGPORT");
+            builder.ports(ports(env)).origin("port", "PGPORT");
+        }
+        String attrs = value(env, "PGTARGETSESSIONATTRS");
+        if (attrs != null && !parsed.properties().containsKey("targetServerType")) {
+            String type = PostgresUrl.targetServerType(attrs);
+            if (type == null) {
+                throw new InvalidConfigurationException("PGTARGETSESSIONATTRS", "must be one of "
+                        + String.join(", ", PostgresUrl.TARGET_SESSION_ATTRS.keySet()) + ", was '" + attrs + "'");
+            }
+            builder.property("targetServerType", type);
         }
         if (parsed.user() == null && value(env, "PGUSER") == null) {
             throw new InvalidConfigurationException(DATABASE_URL, "names no user, and PGUSER is not set");
@@ -76,9 +95,21 @@ final class DatabaseEnvironment {
         }
     }
 
+    /** libpq's PGPORT: one port, or a comma-separated list with one per host (an empty entry: the default). */
+    private static List<Integer> ports(Map<String, String> env) {
+        List<Integer> ports = new ArrayList<>();
+        for (String entry : value(env, "PGPORT").split(",", -1)) {
+            ports.add(entry.isEmpty() ? null : (int) number("PGPORT", entry, "a number between 1 and 65535"));
+        }
+        return ports;
+    }
+
     /** A whole number that fits an int; the range is checked by the builder, which names the variable. */
     private static long number(Map<String, String> env, String variable, String expected) {
-        String text = value(env, variable);
+        return number(variable, value(env, variable), expected);
+    }
+
+    private static long number(String variable, String text, String expected) {
         try {
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {

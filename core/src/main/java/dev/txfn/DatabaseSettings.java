@@ -1,10 +1,12 @@
 package dev.txfn;
 
+import java.util.List;
+
 /**
  * What a built {@link Database} reports about itself; deliberately without the password.
  *
- * @param host the host name or IP address
- * @param port the port
+ * @param hosts the host names or IP addresses, in the order they are tried
+ * @param ports the port of each host
  * @param database the database name
  * @param user the user name
  * @param applicationName the {@code application_name} connections announce
@@ -14,8 +16,8 @@ package dev.txfn;
  * @param jdbcUrl the JDBC URL with driver properties, without credentials
  */
 record DatabaseSettings(
-        String host,
-        int port,
+        List<String> hosts,
+        List<Integer> ports,
         String database,
         String user,
         String applicationName,

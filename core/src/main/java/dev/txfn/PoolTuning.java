@@ -1,13 +1,18 @@
 package dev.txfn;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.txfn.internal.CaBundle;
+import dev.txfn.internal.ClasspathCaSocketFactory;
 import dev.txfn.internal.PostgresUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +29,8 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
     private static final String APPLICATION_NAME_PROPERTY = "ApplicationName";
     private static final Set<String> DEDICATED_PROPERTIES = Set.of("user", "password", "sslmode");
     private static final Set<String> SECRET_PROPERTIES = Set.of("password", "sslpassword");
+    private static final String ROOT_CERT_PROPERTY = "sslrootcert";
+    private static final String TARGET_SERVER_TYPE_PROPERTY = "targetServerType";
     private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
     private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MIN_MAX_LIFETIME = Duration.ofSeconds(30);
@@ -35,11 +42,8 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         if (user == null) {
             throw invalid(b, "user", "is required, in a URL or with user(String)");
         }
-        String host = checkHost(b, first(b.host, parsed.host(), "localhost"));
-        int port = first(b.port, parsed.port(), 5432);
-        if (port < 1 || port > 65535) {
-            throw invalid(b, "port", "must be between 1 and 65535, was " + port);
-        }
+        List<String> hosts = hosts(b, parsed);
+        List<Integer> ports = ports(b, parsed, hosts.size());
         String database = first(nonEmpty(b, "database", first(b.database, parsed.database())), user);
         boolean lambda = b.lambda != null ? b.lambda : b.functionName != null;
         int poolSize = first(b.maximumPoolSize, lambda ? 1 : 10);
@@ -60,8 +64,12 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
                 b.properties.get(APPLICATION_NAME_PROPERTY), parsed.applicationName(), b.functionName, "txfn"));
         Map<String, String> properties = driverProperties(b, parsed, applicationName, connectionMs);
 
-        String baseUrl = "jdbc:postgresql://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port
-                + "/" + encode(database);
+        StringJoiner servers = new StringJoiner(",");
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i);
+            servers.add((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + ports.get(i));
+        }
+        String baseUrl = "jdbc:postgresql://" + servers + "/" + encode(database);
         HikariConfig config = new HikariConfig();
         config.setPoolName("txfn");
         config.setDriverClassName(DRIVER_CLASS);
@@ -83,7 +91,7 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         config.setMaxLifetime(lifetimeMs);
         // Keepalive would be an isValid round trip per idle connection; TCP keepalive covers NATs for free.
         config.setKeepaliveTime(0);
-        DatabaseSettings settings = new DatabaseSettings(host, port, database, user, applicationName, lambda,
+        DatabaseSettings settings = new DatabaseSettings(hosts, ports, database, user, applicationName, lambda,
                 b.transactionPooling, poolSize, baseUrl + "?" + query(properties));
         return new PoolTuning(config, settings);
     }
@@ -123,7 +131,82 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         result.putAll(parsed.properties());
         result.putAll(b.properties);
         result.put(APPLICATION_NAME_PROPERTY, applicationName);
+        String targetServerType = result.get(TARGET_SERVER_TYPE_PROPERTY);
+        if (targetServerType != null && !PostgresUrl.TARGET_SERVER_TYPES.contains(targetServerType)) {
+            String setting = b.properties.containsKey(TARGET_SERVER_TYPE_PROPERTY) ? "property" : b.nameOf("url");
+            throw new InvalidConfigurationException(setting, "targetServerType must be one of "
+                    + String.join(", ", PostgresUrl.TARGET_SERVER_TYPES));
+        }
+        trust(b, result);
         return result;
+    }
+
+    /**
+     * Checks the CA bundle, if any, and hands a classpath bundle to pgjdbc through txfn's socket factory. A
+     * bundle with an sslmode that does not verify is refused: pgjdbc would silently not use it.
+     */
+    private static void trust(Database.Builder b, Map<String, String> properties) {
+        String setting = b.sslRootCert != null ? b.nameOf("sslRootCert")
+                : b.properties.containsKey(ROOT_CERT_PROPERTY) ? "property" : b.nameOf("url");
+        if (b.sslRootCert != null) {
+            properties.put(ROOT_CERT_PROPERTY, b.sslRootCert);
+        }
+        String location = properties.get(ROOT_CERT_PROPERTY);
+        if (location == null) {
+            return;
+        }
+        String sslMode = properties.get("sslmode");
+        if (sslMode == null || !sslMode.startsWith("verify-")) {
+            throw new InvalidConfigurationException(setting, "sslrootcert is used only with sslmode verify-ca or"
+                    + " verify-full; with sslmode " + (sslMode == null ? "prefer (the default)" : sslMode)
+                    + " pgjdbc does not check the server's certificate");
+        }
+        if (!CaBundle.isResource(location)) {
+            CaBundle.checkFile(location, setting);
+            return;
+        }
+        for (String other : List.of("sslfactory", "sslcert", "sslkey")) {
+            if (properties.containsKey(other)) {
+                throw new InvalidConfigurationException(setting, "sslrootcert as a classpath resource cannot be"
+                        + " combined with " + other + "; give the CA bundle as a file");
+            }
+        }
+        String resource = location.substring(CaBundle.CLASSPATH_PREFIX.length());
+        CaBundle.loadResource(resource, setting);
+        properties.remove(ROOT_CERT_PROPERTY);
+        properties.put("sslfactory", ClasspathCaSocketFactory.class.getName());
+        properties.put(ClasspathCaSocketFactory.RESOURCE_PROPERTY, resource);
+    }
+
+    /** The builder's hosts (a libpq-style comma-separated list), else the URL's, else localhost. */
+    private static List<String> hosts(Database.Builder b, PostgresUrl parsed) {
+        if (b.host == null) {
+            return parsed.hosts().isEmpty() ? List.of("localhost") : parsed.hosts();
+        }
+        List<String> hosts = new ArrayList<>();
+        for (String host : b.host.split(",", -1)) {
+            hosts.add(checkHost(b, host));
+        }
+        return hosts;
+    }
+
+    /** One port per host: the builder's (or PGPORT's) list, else the URL's; one port stands for every host. */
+    private static List<Integer> ports(Database.Builder b, PostgresUrl parsed, int hostCount) {
+        List<Integer> given = b.ports != null ? b.ports : parsed.ports();
+        if (given.size() > 1 && given.size() != hostCount) {
+            throw invalid(b, "port", "gives " + given.size() + " ports for " + hostCount + " hosts;"
+                    + " give one port, or one per host");
+        }
+        List<Integer> ports = new ArrayList<>(hostCount);
+        for (int i = 0; i < hostCount; i++) {
+            Integer port = given.isEmpty() ? null : given.get(given.size() == 1 ? 0 : i);
+            int value = port == null ? 5432 : port;
+            if (value < 1 || value > 65535) {
+                throw invalid(b, "port", "must be between 1 and 65535, was " + value);
+            }
+            ports.add(value);
+        }
+        return List.copyOf(ports);
     }
 
     private static String checkHost(Database.Builder b, String host) {

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.txfn.internal.PoolStarter;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Database.Builder}: tuning and validation. Building never connects, so no server is needed. */
 class DatabaseBuilderTest {
@@ -69,10 +72,12 @@ class DatabaseBuilderTest {
     }
 
     @Test
-    void explicitSettingsOverrideTheDefaults() {
+    void explicitSettingsOverrideTheDefaults(@TempDir Path directory) throws IOException {
+        String caFile = TestCertificates.authority("builder test CA").writeCertificate(directory.resolve("ca.pem"))
+                .toString();
         try (Database db = base().lambda(true).maximumPoolSize(3).connectionTimeout(Duration.ofMillis(1_200))
                 .idleTimeout(Duration.ofSeconds(20)).maxLifetime(Duration.ZERO).applicationName("orders")
-                .sslMode("verify-full").property("sslrootcert", "/etc/ca.pem").property("prepareThreshold", "3")
+                .sslMode("verify-full").property("sslrootcert", caFile).property("prepareThreshold", "3")
                 .build()) {
             HikariDataSource hikari = hikari(db);
             assertThat(hikari.getMaximumPoolSize()).isEqualTo(3);
@@ -83,7 +88,7 @@ class DatabaseBuilderTest {
             assertThat(properties.getProperty("connectTimeout")).isEqualTo("2");
             assertThat(properties.getProperty("ApplicationName")).isEqualTo("orders");
             assertThat(properties.getProperty("sslmode")).isEqualTo("verify-full");
-            assertThat(properties.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+            assertThat(properties.getProperty("sslrootcert")).isEqualTo(caFile);
             assertThat(properties.getProperty("prepareThreshold")).isEqualTo("3");
             assertThat(db.applicationName()).isEqualTo("orders");
         }

@@ -117,6 +117,44 @@ class DatabaseEnvironmentTest {
     }
 
     @Test
+    void pghostAndPgportListsGiveSeveralHosts() {
+        try (Database db = Database.fromEnv(Map.of("PGHOST", "h1,h2", "PGPORT", "5432,5433", "PGUSER", "u",
+                "PGTARGETSESSIONATTRS", "read-write"))) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:5432,h2:5433/u?")
+                    .contains("targetServerType=primary");
+        }
+    }
+
+    @Test
+    void onePgportServesEveryHost() {
+        try (Database db = Database.fromEnv(Map.of("PGHOST", "h1,h2", "PGPORT", "6000", "PGUSER", "u"))) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:6000,h2:6000/u?");
+        }
+        try (Database db = Database.fromEnv(Map.of("DATABASE_URL", "postgres://u@h1,h2/d", "PGPORT", "6000"))) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:6000,h2:6000/d?");
+        }
+    }
+
+    @Test
+    void urlTargetWinsOverPgtargetsessionattrs() {
+        try (Database db = Database.fromEnv(Map.of("DATABASE_URL", "postgres://u@h1,h2/d?target_session_attrs=any",
+                "PGTARGETSESSIONATTRS", "read-write"))) {
+            assertThat(hikari(db).getDataSourceProperties().getProperty("targetServerType")).isEqualTo("any");
+        }
+    }
+
+    @Test
+    void pgportListLongerThanThePghostListNamesPgport() {
+        assertInvalid(Map.of("PGHOST", "h1,h2", "PGPORT", "1,2,3", "PGUSER", "u"), "PGPORT",
+                "gives 3 ports for 2 hosts; give one port, or one per host");
+    }
+
+    @Test
+    void badPgtargetsessionattrsNamesTheVariable() {
+        assertInvalid(with("PGTARGETSESSIONATTRS", "writable"), "PGTARGETSESSIONATTRS", "was 'writable'");
+    }
+
+    @Test
     void nothingConfiguredNamesDatabaseUrl() {
         assertInvalid(Map.of(), "DATABASE_URL", "neither is PGUSER");
     }

@@ -26,6 +26,14 @@ class DatabasePasswordSecrecyTest {
     }
 
     @Test
+    void severalHosts() {
+        assertSecret(() -> Database.builder().url("postgres://u:" + SECRET + "@h1:5432,h2:5433/d"
+                + "?target_session_attrs=read-write").build());
+        assertSecret(() -> Database.fromEnv(Map.of("PGHOST", "h1,h2", "PGPORT", "5432,5433", "PGUSER", "u",
+                "PGPASSWORD", SECRET)));
+    }
+
+    @Test
     void pgpassword() {
         assertSecret(() -> Database.fromEnv(Map.of("PGUSER", "u", "PGPASSWORD", SECRET)));
     }
@@ -50,7 +58,9 @@ class DatabasePasswordSecrecyTest {
                 "postgres://u:" + SECRET + "?x@h/d",
                 "postgres://" + SECRET + ":" + SECRET + "/d",
                 "postgres://u:" + SECRET + "%zz@h/d",
-                "postgres://u:" + SECRET + "@h1,h2/d",
+                "postgres://u:" + SECRET + "@h1,,h2/d",
+                "postgres://u:" + SECRET + "@h1,h2/d?port=1,2,3",
+                "postgres://u:" + SECRET + "@h1,h2/d?target_session_attrs=" + SECRET,
                 "postgres://u:" + SECRET + "@[::1/d",
                 "postgres://u:" + SECRET + "@/d?host=/tmp",
                 "postgres://u:" + SECRET + "@h/d?" + SECRET,

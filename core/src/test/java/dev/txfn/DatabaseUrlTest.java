@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Database.Builder#url(String)}: the libpq URI and pgjdbc URL forms. Building never connects. */
 class DatabaseUrlTest {
@@ -31,16 +35,18 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void uriQueryParametersUseLibpqNames() {
+    void uriQueryParametersUseLibpqNames(@TempDir Path directory) throws IOException {
+        String caFile = TestCertificates.authority("url test CA").writeCertificate(directory.resolve("ca.pem"))
+                .toString();
         try (Database db = Database.builder()
                 .url("postgres://u@ignored/ignored?host=h2&port=7000&dbname=d2&application_name=orders"
-                        + "&connect_timeout=7&sslrootcert=/etc/ca.pem")
+                        + "&connect_timeout=7&sslmode=verify-full&sslrootcert=" + caFile)
                 .build()) {
             assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h2:7000/d2?");
             assertThat(db.applicationName()).isEqualTo("orders");
             Properties properties = hikari(db).getDataSourceProperties();
             assertThat(properties.getProperty("connectTimeout")).isEqualTo("7");
-            assertThat(properties.getProperty("sslrootcert")).isEqualTo("/etc/ca.pem");
+            assertThat(properties.getProperty("sslrootcert")).isEqualTo(caFile);
         }
     }
 
@@ -115,10 +121,100 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void severalHostsAreRejected() {
-        assertThatThrownBy(() -> Database.builder().url("postgres://u@h1,h2/d").build())
+    void severalHostsKeepTheirOrderAndPorts() {
+        try (Database db = Database.builder()
+                .url("postgres://u:pw@h1:5432,h2:5433/d?target_session_attrs=read-write").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:5432,h2:5433/d?")
+                    .contains("targetServerType=primary");
+            assertThat(db.toString()).contains("host=h1,h2, port=5432,5433");
+        }
+    }
+
+    @Test
+    void aHostWithoutItsOwnPortGets5432() {
+        try (Database db = Database.builder().url("postgres://u@h1,[::1]:6000,h3/d").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:5432,[::1]:6000,h3:5432/d?");
+        }
+    }
+
+    @Test
+    void jdbcUrlWithSeveralHostsAndTargetServerType() {
+        try (Database db = Database.builder()
+                .jdbcUrl("jdbc:postgresql://h1,h2:5433/d?user=u&targetServerType=preferSecondary").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:5432,h2:5433/d?")
+                    .contains("targetServerType=preferSecondary");
+        }
+    }
+
+    @Test
+    void libpqHostAndPortListsInTheQuery() {
+        try (Database db = Database.builder().url("postgres://u@/d?host=h1,h2&port=5432,5433").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:5432,h2:5433/d?");
+        }
+        try (Database db = Database.builder().url("postgres://u@/d?host=h1,h2&port=6000").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:6000,h2:6000/d?");
+        }
+    }
+
+    @Test
+    void emptyHostParameterMeansNoHost() {
+        try (Database db = Database.builder().url("postgres://u@/d?host=&port=").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://localhost:5432/d?");
+        }
+    }
+
+    @Test
+    void builderHostListTakesOnePortForAll() {
+        try (Database db = Database.builder().host("h1,h2").port(6000).user("u").build()) {
+            assertThat(db.jdbcUrl()).startsWith("jdbc:postgresql://h1:6000,h2:6000/u?");
+        }
+    }
+
+    @Test
+    void targetSessionAttrsBecomesPgjdbcsTargetServerType() {
+        Map<String, String> expected = Map.of("any", "any", "read-write", "primary", "read-only", "secondary",
+                "primary", "primary", "standby", "secondary", "prefer-standby", "preferSecondary");
+        expected.forEach((libpq, pgjdbc) -> {
+            try (Database db = Database.builder().url("postgres://u@h1,h2/d?target_session_attrs=" + libpq)
+                    .build()) {
+                assertThat(hikari(db).getDataSourceProperties().getProperty("targetServerType")).as(libpq)
+                        .isEqualTo(pgjdbc);
+            }
+        });
+    }
+
+    @Test
+    void loadBalanceHostsBecomesPgjdbcsLoadBalanceHosts() {
+        try (Database db = Database.builder().url("postgres://u@h1,h2/d?load_balance_hosts=random").build()) {
+            assertThat(hikari(db).getDataSourceProperties().getProperty("loadBalanceHosts")).isEqualTo("true");
+        }
+    }
+
+    @Test
+    void unknownTargetSessionAttrsIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@h1,h2/d?target_session_attrs=writable").build())
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("several hosts");
+                .hasMessageContaining("target_session_attrs must be one of any, read-write, read-only, primary,"
+                        + " standby, prefer-standby");
+        assertThatThrownBy(() -> Database.builder().jdbcUrl("jdbc:postgresql://h1,h2/d?user=u&targetServerType=rw")
+                .build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("targetServerType must be one of any, primary, secondary");
+    }
+
+    @Test
+    void portListMustMatchTheHosts() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@/d?host=h1,h2,h3&port=1,2").build())
+                .isInstanceOfSatisfying(InvalidConfigurationException.class,
+                        e -> assertThat(e.setting()).isEqualTo("url"))
+                .hasMessageContaining("gives 2 ports for 3 hosts");
+    }
+
+    @Test
+    void emptyEntryInTheHostListIsRejected() {
+        assertThatThrownBy(() -> Database.builder().url("postgres://u@h1,,h2/d").build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("empty entry in its host list");
     }
 
     @Test

@@ -7,11 +7,13 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The parts of a PostgreSQL connection URL: a libpq URI ({@code postgres://} or {@code postgresql://}) or a
@@ -20,8 +22,13 @@ import java.util.Map;
  * <p>Parse errors name the setting the URL came from and never quote any part of the URL: a password with
  * an unencoded reserved character shifts every part after it, so any fragment may be a piece of it.
  *
- * @param host the host name or IP address, without IPv6 brackets
- * @param port the port
+ * <p>Several hosts are accepted as pgjdbc and libpq accept them ({@code postgres://h1:5432,h2:5433/db},
+ * {@code jdbc:postgresql://h1,h2/db}, {@code ?host=h1,h2&port=5432,5433}); libpq's {@code target_session_attrs}
+ * and {@code load_balance_hosts} become pgjdbc's {@code targetServerType} and {@code loadBalanceHosts}.
+ *
+ * @param hosts the host names or IP addresses, without IPv6 brackets, in the order given; empty if none
+ * @param ports the ports: empty if none, one for every host, or one per host ({@code null} where a host has
+ *     none)
  * @param database the database name
  * @param user the user name
  * @param password the password; never part of {@link #toString()}
@@ -30,8 +37,8 @@ import java.util.Map;
  * @param properties every other query parameter, as pgjdbc properties (libpq names mapped to pgjdbc's)
  */
 public record PostgresUrl(
-        String host,
-        Integer port,
+        List<String> hosts,
+        List<Integer> ports,
         String database,
         String user,
         String password,
@@ -43,14 +50,48 @@ public record PostgresUrl(
     public static final List<String> SSL_MODES =
             List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
+    /** libpq's {@code target_session_attrs} values and the pgjdbc {@code targetServerType} each becomes. */
+    public static final Map<String, String> TARGET_SESSION_ATTRS = targetSessionAttrs();
+
+    /** The {@code targetServerType} values pgjdbc accepts. */
+    public static final List<String> TARGET_SERVER_TYPES = List.of(
+            "any", "primary", "secondary", "preferSecondary", "preferPrimary", "master", "slave", "preferSlave");
+
     /** A URL that gives nothing. */
-    public static final PostgresUrl EMPTY = new PostgresUrl(null, null, null, null, null, null, null, Map.of());
+    public static final PostgresUrl EMPTY =
+            new PostgresUrl(List.of(), List.of(), null, null, null, null, null, Map.of());
 
     private static final String JDBC_PREFIX = "jdbc:postgresql:";
 
-    /** Copies {@code properties}. */
+    /** Copies the lists and {@code properties}. */
     public PostgresUrl {
+        hosts = List.copyOf(hosts);
+        ports = Collections.unmodifiableList(new ArrayList<>(ports));
         properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    }
+
+    /**
+     * libpq's {@code target_session_attrs} as pgjdbc's {@code targetServerType}. pgjdbc tells a primary by
+     * {@code transaction_read_only = off} (and {@code in_hot_standby = off}): exactly libpq's {@code read-write};
+     * libpq's {@code primary}, {@code standby} and {@code prefer-standby} look at recovery only, so a primary with
+     * {@code default_transaction_read_only = on} counts as a standby for pgjdbc.
+     *
+     * @param value a libpq value, e.g. {@code read-write}
+     * @return the pgjdbc value, e.g. {@code primary}, or {@code null} if {@code value} is not a libpq value
+     */
+    public static String targetServerType(String value) {
+        return TARGET_SESSION_ATTRS.get(value);
+    }
+
+    private static Map<String, String> targetSessionAttrs() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("any", "any");
+        map.put("read-write", "primary");
+        map.put("read-only", "secondary");
+        map.put("primary", "primary");
+        map.put("standby", "secondary");
+        map.put("prefer-standby", "preferSecondary");
+        return Collections.unmodifiableMap(map);
     }
 
     /**
@@ -82,7 +123,7 @@ public record PostgresUrl(
     /** Everything but the password. */
     @Override
     public String toString() {
-        return "PostgresUrl[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
+        return "PostgresUrl[hosts=" + hosts + ", ports=" + ports + ", database=" + database + ", user=" + user
                 + ", password=" + (password == null ? "none" : "****") + ", sslMode=" + sslMode
                 + ", applicationName=" + applicationName + ", properties=" + properties.keySet() + "]";
     }
@@ -91,8 +132,8 @@ public record PostgresUrl(
     private static final class Parser {
         private final String setting;
         private final boolean jdbc;
-        private String host;
-        private Integer port;
+        private List<String> hosts = List.of();
+        private List<Integer> ports = List.of();
         private String database;
         private String user;
         private String password;
@@ -130,7 +171,11 @@ public record PostgresUrl(
             if (queryStart >= 0) {
                 query(remainder.substring(queryStart + 1));
             }
-            return new PostgresUrl(host, port, database, user, password, sslMode, applicationName, properties);
+            if (ports.size() > 1 && ports.size() != hosts.size()) {
+                throw invalid("gives " + ports.size() + " ports for " + hosts.size() + " hosts;"
+                        + " give one port, or one per host");
+            }
+            return new PostgresUrl(hosts, ports, database, user, password, sslMode, applicationName, properties);
         }
 
         private void authority(String authority) {
@@ -150,11 +195,30 @@ public record PostgresUrl(
             hostAndPort(hostAndPort);
         }
 
+        /** {@code host[:port][,host[:port]]...}; an empty authority gives no host. */
         private void hostAndPort(String text) {
-            if (text.indexOf(',') >= 0) {
-                throw invalid("lists several hosts; give exactly one");
+            if (text.isEmpty()) {
+                return;
             }
-            String portText = null;
+            String[] entries = text.split(",", -1);
+            List<String> hostList = new ArrayList<>();
+            List<Integer> portList = new ArrayList<>();
+            for (String entry : entries) {
+                hostEntry(entry, hostList, portList);
+            }
+            if (hostList.contains(null)) {
+                if (entries.length > 1) {
+                    throw invalid("has an empty entry in its host list");
+                }
+                hostList.clear(); // "postgres://:5433/db": no host, a port
+            }
+            hosts = hostList;
+            ports = portList.stream().allMatch(Objects::isNull) ? List.of() : portList;
+        }
+
+        private void hostEntry(String text, List<String> hostList, List<Integer> portList) {
+            String host;
+            String portText;
             if (text.startsWith("[")) {
                 int close = text.indexOf(']');
                 if (close < 0) {
@@ -171,8 +235,8 @@ public record PostgresUrl(
                 host = colon < 0 ? text : text.substring(0, colon);
                 portText = colon < 0 ? null : text.substring(colon + 1);
             }
-            host = host(decode(host, "host"));
-            port = portText == null || portText.isEmpty() ? null : port(portText);
+            hostList.add(host(decode(host, "host")));
+            portList.add(portText == null || portText.isEmpty() ? null : port(portText));
         }
 
         private void query(String query) {
@@ -193,10 +257,25 @@ public record PostgresUrl(
             if (!jdbc && libpqParameter(name, value)) {
                 return;
             }
+            if (name.equals("target_session_attrs")) {
+                String type = targetServerType(value);
+                if (type == null) {
+                    throw invalid("target_session_attrs must be one of "
+                            + String.join(", ", TARGET_SESSION_ATTRS.keySet()));
+                }
+                properties.put("targetServerType", type);
+                return;
+            }
             switch (name) {
                 case "user" -> user = emptyToNull(value);
                 case "password" -> password = value;
                 case "sslmode" -> sslMode = sslMode(value);
+                case "targetServerType" -> {
+                    if (!TARGET_SERVER_TYPES.contains(value)) {
+                        throw invalid("targetServerType must be one of " + String.join(", ", TARGET_SERVER_TYPES));
+                    }
+                    properties.put(name, value);
+                }
                 case "ApplicationName", "application_name" -> applicationName = emptyToNull(value);
                 default -> properties.put(name, value);
             }
@@ -205,8 +284,9 @@ public record PostgresUrl(
         /** The libpq URI parameters whose pgjdbc counterpart has another name or is not a property. */
         private boolean libpqParameter(String name, String value) {
             switch (name) {
-                case "host" -> host = host(value);
-                case "port" -> port = value.isEmpty() ? null : port(value);
+                case "host" -> hosts = hostList(value);
+                case "port" -> ports = portList(value);
+                case "load_balance_hosts" -> properties.put("loadBalanceHosts", loadBalanceHosts(value));
                 case "dbname" -> database = emptyToNull(value);
                 case "connect_timeout" -> properties.put("connectTimeout", value);
                 default -> {
@@ -214,6 +294,42 @@ public record PostgresUrl(
                 }
             }
             return true;
+        }
+
+        /** libpq's {@code host=h1,h2}: the entries of a comma-separated list. */
+        private List<String> hostList(String value) {
+            if (value.isEmpty()) {
+                return List.of();
+            }
+            List<String> list = new ArrayList<>();
+            for (String entry : value.split(",", -1)) {
+                String host = host(entry);
+                if (host == null) {
+                    throw invalid("has an empty entry in its host list");
+                }
+                list.add(host);
+            }
+            return list;
+        }
+
+        /** libpq's {@code port=5432,5433}: one per host or one for all; an empty entry means the default. */
+        private List<Integer> portList(String value) {
+            if (value.isEmpty()) {
+                return List.of();
+            }
+            List<Integer> list = new ArrayList<>();
+            for (String entry : value.split(",", -1)) {
+                list.add(entry.isEmpty() ? null : port(entry));
+            }
+            return list;
+        }
+
+        private String loadBalanceHosts(String value) {
+            return switch (value) {
+                case "disable" -> "false";
+                case "random" -> "true";
+                default -> throw invalid("load_balance_hosts must be disable or random");
+            };
         }
 
         private String host(String value) {

@@ -1,5 +1,6 @@
 package dev.txfn.testing;
 
+import dev.txfn.InvalidConfigurationException;
 import dev.txfn.internal.PostgresUrl;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -275,7 +276,13 @@ public final class PostgresTestDatabase {
             if (parsed.applicationName() != null) {
                 parameters.put("ApplicationName", parsed.applicationName());
             }
-            return new Address(orElse(parsed.host(), "localhost"), parsed.port() == null ? 5432 : parsed.port(),
+            if (parsed.hosts().size() > 1) {
+                throw new InvalidConfigurationException(URL_VARIABLE, "lists several hosts; give the one"
+                        + " test server");
+            }
+            Integer port = parsed.ports().isEmpty() ? null : parsed.ports().get(0);
+            return new Address(parsed.hosts().isEmpty() ? "localhost" : parsed.hosts().get(0),
+                    port == null ? 5432 : port,
                     orElse(parsed.database(), "postgres"), orElse(parsed.user(), "postgres"),
                     orElse(parsed.password(), ""), parameters);
         }
