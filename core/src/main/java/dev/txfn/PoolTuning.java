@@ -79,6 +79,11 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         properties.forEach(config::addDataSourceProperty);
         // Jdbi believes a transaction is already open on an auto-commit-off connection and never commits.
         config.setAutoCommit(true);
+        // HikariCP asks the pool's first connection for the default isolation, once; if that connection dies right
+        // then (a failover, pg_terminate_backend), it keeps -1 and sets -1 on every later connection, which pgjdbc
+        // refuses: the pool could never connect again. With the level given it never keeps -1. PostgreSQL's
+        // default, so a server left at its default sees no SET; transactions choose theirs with TxOptions.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         // Building never connects; the first transaction opens the first connection.
         config.setInitializationFailTimeout(-1);
         // Nothing is opened ahead of demand (HikariCP's default, minimumIdle = maximumPoolSize, would fill the

@@ -43,6 +43,7 @@ public final class HttpRequest {
     private final byte[] body;
     private final String text;
     private final String requestId;
+    private final String principal;
 
     private HttpRequest(Builder b) {
         this.method = b.method;
@@ -56,6 +57,7 @@ public final class HttpRequest {
         this.text = b.text;
         this.body = b.text != null ? b.text.getBytes(StandardCharsets.UTF_8) : b.body;
         this.requestId = b.requestId;
+        this.principal = b.principal;
     }
 
     /**
@@ -309,6 +311,18 @@ public final class HttpRequest {
         return requestId;
     }
 
+    /**
+     * Who the API Gateway authorizer says sent the request: under an HTTP API the JWT authorizer's {@code sub}
+     * claim, a Lambda authorizer's {@code principalId} context value or the IAM caller's ARN; under a REST API
+     * the Lambda authorizer's {@code principalId} or a Cognito authorizer's {@code sub} claim. Idempotency keys
+     * are scoped to it ({@link HttpIdempotency}).
+     *
+     * @return the principal, or empty when no authorizer vouched for the caller
+     */
+    public Optional<String> principal() {
+        return Optional.ofNullable(principal);
+    }
+
     @Override
     public String toString() {
         return method + " " + path + (requestId.isEmpty() ? "" : " (" + requestId + ")");
@@ -325,6 +339,7 @@ public final class HttpRequest {
         private byte[] body = new byte[0];
         private String text;
         private String requestId = "";
+        private String principal;
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -414,6 +429,17 @@ public final class HttpRequest {
          */
         public Builder requestId(String id) {
             this.requestId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * Who the authorizer says sent the request.
+         *
+         * @param principal the principal, or {@code null} for none
+         * @return this builder
+         */
+        public Builder principal(String principal) {
+            this.principal = principal == null || principal.isEmpty() ? null : principal;
             return this;
         }
 

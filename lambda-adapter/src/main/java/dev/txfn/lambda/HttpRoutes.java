@@ -43,8 +43,11 @@ import java.util.Objects;
  *       {@code +json}, or body bytes in a charset the JVM does not know</td></tr>
  *   <tr><td>409</td><td>{@link dev.txfn.UniqueViolationException}; member {@code constraint}</td></tr>
  *   <tr><td>422</td><td>foreign-key, check or not-null violation; member {@code constraint}</td></tr>
- *   <tr><td>503</td><td>a transient failure that outlasted its retries, or no connection available;
- *       {@code Retry-After: 1}</td></tr>
+ *   <tr><td>503</td><td>the database unavailable: no connection within the budget, the server refusing or
+ *       shutting down ({@code 57P0x}, {@code 53300}), the connection lost, a transient failure that outlasted
+ *       its retries; and a {@link dev.txfn.CommitOutcomeUnknownException}, with type
+ *       {@code https://txfn.dev/problems/commit-outcome-unknown} (retry with the same
+ *       {@link HttpIdempotency Idempotency-Key}); all with {@code Retry-After: 1}</td></tr>
  *   <tr><td>504</td><td>{@link dev.txfn.DeadlineExceededException}</td></tr>
  *   <tr><td>500</td><td>anything else, and any invocation that did not end settled; logged at ERROR with the
  *       request id, answered with a generic detail (never SQL, a stack trace or a server message)</td></tr>

@@ -21,8 +21,15 @@ import org.jdbi.v3.core.Handle;
  *     key text primary key,
  *     processed_at timestamptz not null,
  *     expires_at timestamptz not null);
+ * alter table txfn_idempotency add column if not exists fingerprint text,
+ *     add column if not exists response_status integer, add column if not exists response_headers text,
+ *     add column if not exists response_body text;
  * create index if not exists txfn_idempotency_expires_at_idx on txfn_idempotency (expires_at);
  * }</pre>
+ *
+ * <p>The same table holds the keys of HTTP requests made idempotent with {@link HttpIdempotency}, with the
+ * request's fingerprint and the response to replay (the last four columns, which SQS keys leave empty). The
+ * statements are safe to run again: a table made by an earlier version gains the columns.
  *
  * <p>If the table is missing, every message fails with a {@code DatabaseException} of SQLSTATE {@code 42P01}
  * and the handler logs an ERROR naming the table and this statement.
@@ -62,10 +69,10 @@ public final class IdempotencyTable {
     }
 
     /**
-     * The DDL creating the default table {@code txfn_idempotency} and its index on {@code expires_at}, safe to
-     * run again ({@code if not exists}).
+     * The DDL creating the default table {@code txfn_idempotency}, its columns for HTTP responses and its index on
+     * {@code expires_at}, safe to run again ({@code if not exists}), also on a table an earlier version made.
      *
-     * @return two statements separated by {@code ;} and a newline
+     * @return three statements, each ending with {@code ;}, separated by newlines
      */
     public static String createTableSql() {
         return createTableSql(DEFAULT_NAME);
@@ -76,7 +83,7 @@ public final class IdempotencyTable {
      * ({@code if not exists}).
      *
      * @param table an unquoted identifier, optionally schema-qualified
-     * @return two statements separated by {@code ;} and a newline
+     * @return three statements, each ending with {@code ;}, separated by newlines
      * @throws IllegalArgumentException if the name is not a plain identifier
      */
     public static String createTableSql(String table) {
@@ -84,6 +91,10 @@ public final class IdempotencyTable {
         String simple = name.substring(name.indexOf('.') + 1);
         return "create table if not exists " + name + " (key text primary key,"
                 + " processed_at timestamptz not null, expires_at timestamptz not null);\n"
+                + "alter table " + name + " add column if not exists fingerprint text,"
+                + " add column if not exists response_status integer,"
+                + " add column if not exists response_headers text,"
+                + " add column if not exists response_body text;\n"
                 + "create index if not exists " + simple + "_expires_at_idx on " + name + " (expires_at);";
     }
 

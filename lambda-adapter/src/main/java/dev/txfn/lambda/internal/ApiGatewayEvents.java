@@ -71,7 +71,7 @@ public final class ApiGatewayEvents {
         }
         return new RawHttpRequest(method.toUpperCase(Locale.ROOT),
                 encodedPath ? RequestPath.ofEncoded(path) : RequestPath.ofDecoded(path), query, headers,
-                event.getBody(), event.getIsBase64Encoded());
+                event.getBody(), event.getIsBase64Encoded(), principal(context.getAuthorizer()));
     }
 
     /**
@@ -93,7 +93,48 @@ public final class ApiGatewayEvents {
                 : single(event.getQueryStringParameters());
         return new RawHttpRequest(method.toUpperCase(Locale.ROOT), RequestPath.ofEncoded(path), query,
                 lowerCase(event.getHeaders(), event.getMultiValueHeaders()), event.getBody(),
-                Boolean.TRUE.equals(event.getIsBase64Encoded()));
+                Boolean.TRUE.equals(event.getIsBase64Encoded()),
+                event.getRequestContext() == null ? null : principal(event.getRequestContext().getAuthorizer()));
+    }
+
+    /**
+     * Who an HTTP API's authorizer says sent the request: the JWT's {@code sub} claim, a Lambda authorizer's
+     * {@code principalId} context value, or the IAM caller's ARN; {@code null} without an authorizer.
+     */
+    private static String principal(APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer) {
+        if (authorizer == null) {
+            return null;
+        }
+        if (authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
+            String sub = authorizer.getJwt().getClaims().get("sub");
+            if (sub != null && !sub.isEmpty()) {
+                return sub;
+            }
+        }
+        if (authorizer.getLambda() != null && authorizer.getLambda().get("principalId") instanceof String id
+                && !id.isEmpty()) {
+            return id;
+        }
+        return authorizer.getIam() != null ? nonEmpty(authorizer.getIam().getUserArn()) : null;
+    }
+
+    /**
+     * Who a REST API's authorizer says sent the request: a Lambda authorizer's {@code principalId}, or the
+     * {@code sub} claim a Cognito user-pool authorizer puts under {@code claims}; {@code null} without one.
+     */
+    private static String principal(Map<String, Object> authorizer) {
+        if (authorizer == null) {
+            return null;
+        }
+        if (authorizer.get("principalId") instanceof String id && !id.isEmpty()) {
+            return id;
+        }
+        return authorizer.get("claims") instanceof Map<?, ?> claims && claims.get("sub") instanceof String sub
+                ? nonEmpty(sub) : null;
+    }
+
+    private static String nonEmpty(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     /**

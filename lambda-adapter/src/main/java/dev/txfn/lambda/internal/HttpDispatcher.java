@@ -115,7 +115,8 @@ public final class HttpDispatcher {
         }
         HttpRequest.Builder builder = HttpRequest.builder(raw.method(), raw.path().encoded())
                 .route(found.route().template())
-                .requestId(requestId);
+                .requestId(requestId)
+                .principal(raw.principal());
         found.params().forEach(builder::pathParam);
         raw.query().forEach((name, values) -> values.forEach(value -> builder.query(name, value)));
         raw.headers().forEach(builder::header);
@@ -154,7 +155,7 @@ public final class HttpDispatcher {
         if (response.body() == null) {
             return new WireResponse(response.status(), headers, response.cookies(), null);
         }
-        String json = Json.encode(response.body());
+        String json = response.body() instanceof EncodedJson encoded ? encoded.json() : Json.encode(response.body());
         if (headers.keySet().stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals("content-type"))) {
             headers.put("Content-Type", "application/json");
         }

@@ -1,6 +1,8 @@
 package dev.txfn.lambda.internal;
 
 import dev.txfn.CheckViolationException;
+import dev.txfn.CommitOutcomeUnknownException;
+import dev.txfn.ConnectionLostException;
 import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.ConstraintViolationException;
 import dev.txfn.DeadlineExceededException;
@@ -19,6 +21,8 @@ import java.util.Map;
  */
 final class HttpFailures {
     static final String PROBLEM_JSON = "application/problem+json";
+    /** The problem type of a write whose COMMIT may or may not have happened. */
+    static final String COMMIT_OUTCOME_UNKNOWN = "https://txfn.dev/problems/commit-outcome-unknown";
 
     private HttpFailures() {
     }
@@ -44,7 +48,13 @@ final class HttpFailures {
         if (failure instanceof DeadlineExceededException) {
             return HttpProblem.of(504, "Gateway Timeout", "the request did not complete in the time allowed");
         }
-        if (failure instanceof ConnectionUnavailableException) {
+        if (failure instanceof CommitOutcomeUnknownException) {
+            return HttpProblem.of(503, "Service Unavailable", "the connection to the database failed while the"
+                    + " change was being committed, so it may or may not have been made; retry with the same "
+                    + "Idempotency-Key to get the original result, or check before retrying without one")
+                    .withType(COMMIT_OUTCOME_UNKNOWN).withHeader("Retry-After", "1");
+        }
+        if (failure instanceof ConnectionUnavailableException || failure instanceof ConnectionLostException) {
             return HttpProblem.of(503, "Service Unavailable", "the database is unavailable; retry later")
                     .withHeader("Retry-After", "1");
         }

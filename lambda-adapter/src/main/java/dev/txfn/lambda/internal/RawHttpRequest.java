@@ -16,9 +16,10 @@ import java.util.Objects;
  *     {@code "; "})
  * @param body the body as carried by the event, or {@code null}
  * @param base64 whether {@code body} is base64-encoded
+ * @param principal who the API Gateway authorizer says sent the request, or {@code null} when none did
  */
 public record RawHttpRequest(String method, RequestPath path, Map<String, List<String>> query,
-        Map<String, String> headers, String body, boolean base64) {
+        Map<String, String> headers, String body, boolean base64, String principal) {
 
     /** Checks and copies the components. */
     public RawHttpRequest {

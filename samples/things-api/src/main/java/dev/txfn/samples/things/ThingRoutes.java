@@ -1,18 +1,24 @@
 package dev.txfn.samples.things;
 
+import dev.txfn.lambda.HttpIdempotency;
 import dev.txfn.lambda.HttpProblem;
 import dev.txfn.lambda.HttpRequest;
 import dev.txfn.lambda.HttpResponse;
 import dev.txfn.lambda.HttpRoutes;
 import dev.txfn.Tx;
+import org.jdbi.v3.core.Handle;
 
 /**
- * The things API as a table of routes. Each route is a plain function of the request and a {@code Tx}, so it
- * can be unit-tested with an in-memory database; all database work goes through the {@code Tx}.
+ * The things API as a table of routes. Each route is a plain function of the request and a {@code Tx} (or, for
+ * the writes, of the request and the handle of the one transaction they run in), so it can be unit-tested with
+ * an in-memory database; all database work goes through the {@code Tx}. {@code POST} and {@code PATCH} accept an
+ * {@code Idempotency-Key}: a client that retries with the same key gets the original response, and the write
+ * happens once.
  */
 public final class ThingRoutes {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
+    private static final HttpIdempotency IDEMPOTENT = HttpIdempotency.optional();
 
     private ThingRoutes() {
     }
@@ -20,17 +26,21 @@ public final class ThingRoutes {
     /** The routes. */
     public static HttpRoutes routes() {
         return HttpRoutes.builder()
-                .post("/things", NewThing.class, (req, body, tx) -> create(body, tx))
+                .post("/things", NewThing.class, IDEMPOTENT.route((req, body, h) -> create(body, h)))
                 .get("/things/{id}", ThingRoutes::get)
                 .get("/things", ThingRoutes::list)
-                .patch("/things/{id}", ThingPatch.class, (req, body, tx) -> patch(req, body, tx))
+                .patch("/things/{id}", ThingPatch.class, IDEMPOTENT.route((req, body, h) -> patch(req, body, h)))
                 .delete("/things/{id}", ThingRoutes::delete)
                 .maxBodyBytes(16 * 1024)
                 .build();
     }
 
     static HttpResponse create(NewThing body, Tx tx) {
-        Thing thing = tx.inTransaction(ThingStore.insert(body.validated()));
+        return tx.inTransaction(h -> create(body, h));
+    }
+
+    static HttpResponse create(NewThing body, Handle h) {
+        Thing thing = ThingStore.insert(body.validated()).withHandle(h);
         return HttpResponse.created("/things/" + thing.id(), thing);
     }
 
@@ -49,9 +59,13 @@ public final class ThingRoutes {
     }
 
     static HttpResponse patch(HttpRequest req, ThingPatch body, Tx tx) {
+        return tx.inTransaction(h -> patch(req, body, h));
+    }
+
+    static HttpResponse patch(HttpRequest req, ThingPatch body, Handle h) {
         long id = req.pathLong("id");
         ThingPatch patch = body.validated();
-        return HttpResponse.ok(tx.inTransaction(ThingStore.update(id, patch)).orElseThrow(() -> notFound(id)));
+        return HttpResponse.ok(ThingStore.update(id, patch).withHandle(h).orElseThrow(() -> notFound(id)));
     }
 
     static HttpResponse delete(HttpRequest req, Tx tx) {

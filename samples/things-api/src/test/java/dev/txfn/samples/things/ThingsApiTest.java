@@ -118,6 +118,42 @@ class ThingsApiTest extends MigratedDatabaseTest {
         assertThat(db.queryLong("select count(*) from thing")).isZero();
     }
 
+    @Test
+    void aCreateRetriedWithItsIdempotencyKeyHappensOnceAndAnswersTheSame() throws Exception {
+        APIGatewayV2HTTPResponse first = call(withKey("create-thing.json", "order-7f3a"));
+        APIGatewayV2HTTPResponse retried = call(withKey("create-thing.json", "order-7f3a"));
+
+        assertThat(first.getStatusCode()).isEqualTo(201);
+        assertThat(retried.getStatusCode()).isEqualTo(201);
+        assertThat(retried.getBody()).isEqualTo(first.getBody());
+        assertThat(retried.getHeaders()).containsEntry("Location", "/things/1")
+                .containsEntry("Idempotent-Replayed", "true");
+        assertThat(db.queryLong("select count(*) from thing")).isEqualTo(1);
+    }
+
+    @Test
+    void anIdempotencyKeyReusedForAnotherPatchIs422() throws Exception {
+        call("create-thing.json");
+        call(withKey("patch-thing-1-clear-description.json", "patch-1"));
+
+        APIGatewayV2HTTPEvent other = withKey("patch-thing-1-clear-description.json", "patch-1");
+        other.setBody("{\"name\":\"renamed\"}");
+        APIGatewayV2HTTPResponse response = api.handleRequest(other, LocalContext.create());
+
+        assertThat(response.getStatusCode()).isEqualTo(422);
+        assertThat(db.queryLong("select count(*) from thing where name = 'renamed'")).isZero();
+    }
+
+    private APIGatewayV2HTTPEvent withKey(String fixture, String key) {
+        APIGatewayV2HTTPEvent event = LambdaEvents.fromResource("events/http/" + fixture, APIGatewayV2HTTPEvent.class);
+        event.getHeaders().put("idempotency-key", key);
+        return event;
+    }
+
+    private APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
+        return api.handleRequest(event, LocalContext.create());
+    }
+
     private APIGatewayV2HTTPResponse call(String fixture) {
         APIGatewayV2HTTPEvent event = LambdaEvents.fromResource("events/http/" + fixture, APIGatewayV2HTTPEvent.class);
         return api.handleRequest(event, LocalContext.create());
