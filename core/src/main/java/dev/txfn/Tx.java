@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Jdbi;
  * Runs database work in explicit transactions that always end before the call returns. Every read and write
  * happens inside a callback; the transaction commits when the callback returns and rolls back when it throws,
  * and the connection goes back to the pool either way. Nothing bound to the connection may leave the callback:
- * results must be materialized values (records, collections, scalars), which txfn verifies.
+ * results must be materialized values (records, the JDK's own collections and maps, scalars), which txfn
+ * verifies before committing: anything else fails with {@link EscapedResultException}.
  *
  * <pre>{@code
  * Tx tx = Tx.create(Database.fromEnv());

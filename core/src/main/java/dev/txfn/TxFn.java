@@ -2,7 +2,6 @@ package dev.txfn;
 
 import dev.txfn.internal.OneQuery;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
@@ -66,7 +65,9 @@ public interface TxFn<T> extends HandleCallback<T, RuntimeException> {
             for (TxFn<? extends T> step : copy) {
                 values.add(step.withHandle(h));
             }
-            return Collections.unmodifiableList(values);
+            // Unmodifiable, nulls allowed, and a JDK list the result guard walks (it refuses wrappers such as
+            // Collections.unmodifiableList, whose content it cannot see without running it).
+            return values.stream().toList();
         };
     }
 

@@ -139,6 +139,14 @@ class TxTest {
         assertThat(tx.inTransaction(names)).isEqualTo("s1s2s3!");
     }
 
+    @Test
+    void sequenceResultPassesTheResultGuard() {
+        List<Thing> things = tx.inTransaction(TxFn.sequence(List.of(h -> insert(h, "q1"), h -> null)));
+
+        assertThat(things).hasSize(2).containsNull();
+        assertThat(things.get(0).name()).isEqualTo("q1");
+    }
+
     private static TxFn<Long> audit(Thing t) {
         return h -> h.createQuery("insert into tx_audit(thing_id, txid) values (:id, txid_current()) returning id")
                 .bind("id", t.id()).mapTo(Long.class).one();
@@ -163,6 +171,27 @@ class TxTest {
             return new Holder(List.of(1, h.createQuery("select 1").mapTo(Integer.class)));
         })).isInstanceOf(EscapedResultException.class)
                 .hasMessageContaining("result.items[1]");
+        assertThat(TestDb.count("select count(*) from tx_thing")).isZero();
+    }
+
+    @Test
+    void driverArrayInResultRollsBack() {
+        assertThatThrownBy(() -> tx.inTransaction(h -> {
+            insert(h, "array");
+            return h.createQuery("select array['a', 'b'] as tags").mapToMap().list();
+        })).isInstanceOf(EscapedResultException.class)
+                .hasMessageContaining("org.postgresql.jdbc.PgArray at result[0][tags]");
+        assertThat(TestDb.count("select count(*) from tx_thing")).isZero();
+    }
+
+    @Test
+    void largeObjectBlobInResultRollsBack() {
+        assertThatThrownBy(() -> tx.inTransaction(h -> {
+            insert(h, "blob");
+            return h.createQuery("select lo_from_bytea(0, 'hello'::bytea) as doc")
+                    .map((rs, ctx) -> rs.getBlob("doc")).one();
+        })).isInstanceOf(EscapedResultException.class)
+                .hasMessageContaining("org.postgresql.jdbc.PgBlob at result;");
         assertThat(TestDb.count("select count(*) from tx_thing")).isZero();
     }
 

@@ -5,10 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.txfn.EscapedResultException;
+import dev.txfn.EscapedResultException.Reason;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Path;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.ParameterMetaData;
+import java.sql.Ref;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLXML;
+import java.sql.Struct;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,10 +33,14 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.sql.rowset.serial.SerialBlob;
+import javax.sql.rowset.serial.SerialClob;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterable;
@@ -88,6 +106,32 @@ class ResultGuardTest {
     /** A plain bean: not descended into. */
     static final class Bean {
         final Stream<String> hidden = Stream.of("x");
+    }
+
+    record Upload(String name, Path file) {}
+
+    record Node(int value, Object next) {}
+
+    /** A map key whose toString must not run while the guard labels it. */
+    record Key(int id) {
+        @Override
+        public String toString() {
+            throw new AssertionError("the guard ran Key.toString");
+        }
+    }
+
+    /** A JDBC object as a driver hands it out (pgjdbc's PgBlob, PgArray keep the connection); any call fails. */
+    private static Object connectionBound(Class<?> jdbcType) {
+        return Proxy.newProxyInstance(ResultGuardTest.class.getClassLoader(), new Class<?>[] {jdbcType},
+                (proxy, method, args) -> {
+                    throw new AssertionError("the guard called " + method.getName());
+                });
+    }
+
+    private static EscapedResultException escapeOf(Object result) {
+        EscapedResultException e = catchThrowableOfType(EscapedResultException.class, () -> ResultGuard.check(result));
+        assertThat(e).as("expected an EscapedResultException").isNotNull();
+        return e;
     }
 
     private static String pathOfEscape(Object result) {
@@ -174,7 +218,7 @@ class ResultGuardTest {
 
     @Test
     void rejectsMapKeyWithKeyMarker() {
-        assertThat(pathOfEscape(Map.of(new Cursor(), "value"))).isEqualTo("result[cursor].<key>");
+        assertThat(pathOfEscape(Map.of(new Cursor(), "value"))).isEqualTo("result[<Cursor>].<key>");
     }
 
     @Test
@@ -262,5 +306,104 @@ class ResultGuardTest {
         try (Handle handle = Jdbi.create("jdbc:h2:mem:").open()) {
             assertThat(pathOfEscape(Optional.of(handle))).isEqualTo("result");
         }
+    }
+
+    @Test
+    void rejectsResultIterableInsideMapEntryWithValuePath() {
+        try (Handle handle = Jdbi.create("jdbc:h2:mem:").open()) {
+            ResultIterable<Integer> query = handle.createQuery("select 1").mapTo(Integer.class);
+
+            EscapedResultException e = escapeOf(List.of(Map.entry("rows", query)));
+
+            assertThat(e.path()).isEqualTo("result[0].value");
+            assertThat(e.reason()).isEqualTo(Reason.LAZY_OR_HANDLE_BOUND);
+        }
+    }
+
+    @Test
+    void rejectsHandleInSetOfMapEntries() {
+        try (Handle handle = Jdbi.create("jdbc:h2:mem:").open()) {
+            Map<String, Handle> byName = new HashMap<>();
+            byName.put("h", handle);
+
+            assertThat(pathOfEscape(Set.of(new AbstractMap.SimpleImmutableEntry<>("h", handle))))
+                    .isEqualTo("result[0].value");
+            assertThat(pathOfEscape(byName.entrySet())).isEqualTo("result[0].value");
+        }
+    }
+
+    @Test
+    void rejectsLazyKeyOfMapEntryWithKeyPath() {
+        assertThat(pathOfEscape(new Line("sku", Map.entry(new Cursor(), 1)))).isEqualTo("result.owner.key");
+    }
+
+    @Test
+    void terminatesOnCycleThroughMutableMapEntry() {
+        AbstractMap.SimpleEntry<String, Object> entry = new AbstractMap.SimpleEntry<>("self", null);
+        entry.setValue(List.of(entry));
+
+        assertThatCode(() -> ResultGuard.check(entry)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void rejectsJdbcObjectsThatKeepTheirConnectionWithoutCallingThem() {
+        for (Class<?> type : List.of(Blob.class, Clob.class, NClob.class, java.sql.Array.class, SQLXML.class,
+                Ref.class, Struct.class, ResultSetMetaData.class, DatabaseMetaData.class, ParameterMetaData.class)) {
+            EscapedResultException e = escapeOf(new Line("sku", connectionBound(type)));
+
+            assertThat(e.path()).as(type.getName()).isEqualTo("result.owner");
+            assertThat(e.reason()).as(type.getName()).isEqualTo(Reason.LAZY_OR_HANDLE_BOUND);
+        }
+    }
+
+    @Test
+    void passesTheJdksDisconnectedCopiesOfJdbcObjects() throws SQLException {
+        List<Object> copies = List.of(new SerialBlob(new byte[] {1}), new SerialClob(new char[] {'a'}));
+
+        assertThatCode(() -> ResultGuard.check(copies)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void passesPathsAndSqlExceptionsThoughTheyAreIterable() {
+        Upload upload = new Upload("report", Path.of("/tmp", "report.csv"));
+
+        assertThatCode(() -> ResultGuard.check(List.of(upload, Path.of("b"), new SQLException("failed"))))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void labelsMapKeysWithoutRunningTheirCode() {
+        assertThat(pathOfEscape(Map.of(new Key(1), Stream.of(1)))).isEqualTo("result[<Key>]");
+        assertThat(pathOfEscape(Map.of(Status.CLOSED, Stream.of(1)))).isEqualTo("result[CLOSED]");
+    }
+
+    @Test
+    void walksRecordChainsDeeperThanTheThreadStack() {
+        Object chain = "end";
+        for (int i = 0; i < 100_000; i++) {
+            chain = new Node(i, chain);
+        }
+        Object deep = chain;
+
+        assertThatCode(() -> ResultGuard.check(deep)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void namesTheFullPathThroughNestingDeeperThanTheThreadStack() {
+        List<UnaryOperator<Object>> wraps = List.of(List::of, inner -> new Node(0, inner), inner -> Map.of("k", inner),
+                inner -> Map.entry("e", inner), Optional::of);
+        List<String> segments = List.of("[0]", ".next", "[k]", ".value", "");
+        int depth = 100_000;
+        Object nested = Stream.of(1);
+        String[] path = new String[depth];
+        for (int i = 0; i < depth; i++) {
+            nested = wraps.get(i % wraps.size()).apply(nested);
+            path[depth - 1 - i] = segments.get(i % segments.size()); // each wrap goes outside the ones before
+        }
+
+        EscapedResultException e = escapeOf(nested);
+
+        assertThat(e.path()).isEqualTo("result" + String.join("", path));
+        assertThat(e.getMessage()).hasSizeLessThan(1_000).contains(e.path().length() + " characters");
     }
 }
