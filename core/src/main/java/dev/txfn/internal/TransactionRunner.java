@@ -6,6 +6,8 @@ import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.DatabaseException;
 import dev.txfn.DeadlineExceededException;
 import dev.txfn.NestedTransactionException;
+import dev.txfn.ReadOnlyServerException;
+import dev.txfn.RetryPolicy;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxException;
@@ -45,6 +47,12 @@ public final class TransactionRunner implements Tx {
     private static final Logger LOG = LoggerFactory.getLogger(Tx.class);
     /** Attempts re-run because their connection was found dead before any statement completed. */
     static final int MAX_STALE_CONNECTION_RERUNS = 2;
+    /**
+     * Waits between re-runs of an attempt that met a read-only server: short, so that writes resume well within
+     * a second of the endpoint naming a writable server again.
+     */
+    static final RetryPolicy READ_ONLY_SERVER_BACKOFF = RetryPolicy.defaults()
+            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(200));
     private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
     private final Shared shared;
     private final TxOptions options;
@@ -86,8 +94,8 @@ public final class TransactionRunner implements Tx {
      * @param postgres whether the database is PostgreSQL
      * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
      *     too after a freeze) are replaced; may be {@code null}
-     * @param evictConnection removes one connection from the pool for good (used on leaked connections); may be
-     *     {@code null}
+     * @param evictConnection removes one connection from the pool for good (used on leaked connections and on
+     *     connections to a server found read-only); may be {@code null}
      * @param options default options
      * @param listener the listener
      * @param jdbiCustomizer applied to the Jdbi instance once
@@ -214,6 +222,8 @@ public final class TransactionRunner implements Tx {
             long deadlineNanos) throws X {
         int transientRetries = 0;
         int staleReruns = 0;
+        int readOnlyReruns = 0;
+        long readOnlyGiveUpNanos = 0;
         Throwable previous = null;
         boolean oneFlight = shared.postgres && txOptions.readOnly() && callback instanceof OneQuery;
         for (int number = 1; ; number++) {
@@ -227,6 +237,20 @@ public final class TransactionRunner implements Tx {
                 }
                 if (attempt.committed()) {
                     throw failure; // an after-commit hook failed: the work is done, never run it again
+                }
+                if (attempt.metReadOnlyServer()) {
+                    if (readOnlyReruns++ == 0) {
+                        readOnlyGiveUpNanos = deadline != null ? deadlineNanos
+                                : System.nanoTime() + shared.tracker.connectionTimeout().toNanos();
+                    }
+                    Duration backoff = READ_ONLY_SERVER_BACKOFF.backoff(readOnlyReruns);
+                    if (System.nanoTime() + backoff.toNanos() - readOnlyGiveUpNanos < 0) {
+                        previous = failure;
+                        events.retrying(attempt, failure, backoff);
+                        sleep(backoff, failure);
+                        continue;
+                    }
+                    throw failure;
                 }
                 TxException typed = failure instanceof TxException t ? t : null;
                 if (typed instanceof ConnectionLostException lost && lost.beforeFirstStatement()
@@ -299,6 +323,7 @@ public final class TransactionRunner implements Tx {
             } else {
                 rollback(handle, failure);
             }
+            failure = dropIfOnReadOnlyServer(handle, attempt, failure);
             events.rolledBack(attempt, failure);
             throw sneaky(failure);
         } finally {
@@ -413,6 +438,35 @@ public final class TransactionRunner implements Tx {
                     + "; the connection was closed: " + sql.getMessage(), attempt.deadline(), sql.getSQLState(), t);
         }
         return FailureClassifier.translate(sql, t, attempt.completedStatements() == 0);
+    }
+
+    /**
+     * A write refused with 25006 in a transaction that was not asked to be read-only: the server itself is
+     * read-only (an endpoint still naming the old writer after a failover). Its connection, and the idle ones
+     * beside it, are dropped so that the re-run connects anew, wherever the endpoint points by then.
+     */
+    private Throwable dropIfOnReadOnlyServer(Handle handle, Attempt attempt, Throwable failure) {
+        SQLException sql = FailureClassifier.findSqlException(failure);
+        if (sql == null || !FailureClassifier.READ_ONLY_TRANSACTION.equals(sql.getSQLState())
+                || attempt.options().readOnly() || asksReadOnly(attempt.options())) {
+            return failure;
+        }
+        attempt.metReadOnlyServerNow();
+        shared.tracker.evict(handle.getConnection());
+        shared.evictIdleConnections.run();
+        if (!(failure instanceof DatabaseException)) {
+            return failure; // the callback's own exception, wrapping the refusal: it comes out as itself
+        }
+        return new ReadOnlyServerException("the server is read-only, likely a failover in progress (the endpoint"
+                + " still names the old writer): it refused a write in a read-write transaction on attempt "
+                + attempt.number() + ": " + sql.getMessage(), attempt.number(), failure.getCause());
+    }
+
+    /** Whether the transaction's own settings make it read-only (then a 25006 is the caller's doing). */
+    private static boolean asksReadOnly(TxOptions o) {
+        String value = o.settings().get("transaction_read_only");
+        return value != null && (value.equalsIgnoreCase("on") || value.equalsIgnoreCase("true")
+                || value.equals("1") || value.equalsIgnoreCase("yes"));
     }
 
     /**

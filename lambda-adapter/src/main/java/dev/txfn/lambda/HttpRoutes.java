@@ -43,7 +43,8 @@ import java.util.Objects;
  *       {@code +json}, or body bytes in a charset the JVM does not know</td></tr>
  *   <tr><td>409</td><td>{@link dev.txfn.UniqueViolationException}; member {@code constraint}</td></tr>
  *   <tr><td>422</td><td>foreign-key, check or not-null violation; member {@code constraint}</td></tr>
- *   <tr><td>503</td><td>a transient failure that outlasted its retries, or no connection available;
+ *   <tr><td>503</td><td>a transient failure that outlasted its retries, no connection available, or a
+ *       {@linkplain dev.txfn.ReadOnlyServerException read-only server} (failover in progress);
  *       {@code Retry-After: 1}</td></tr>
  *   <tr><td>504</td><td>{@link dev.txfn.DeadlineExceededException}</td></tr>
  *   <tr><td>500</td><td>anything else, and any invocation that did not end settled; logged at ERROR with the

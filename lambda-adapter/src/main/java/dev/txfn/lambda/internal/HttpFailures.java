@@ -6,6 +6,7 @@ import dev.txfn.ConstraintViolationException;
 import dev.txfn.DeadlineExceededException;
 import dev.txfn.ForeignKeyViolationException;
 import dev.txfn.NotNullViolationException;
+import dev.txfn.ReadOnlyServerException;
 import dev.txfn.TxException;
 import dev.txfn.UniqueViolationException;
 import dev.txfn.lambda.HttpProblem;
@@ -44,7 +45,7 @@ final class HttpFailures {
         if (failure instanceof DeadlineExceededException) {
             return HttpProblem.of(504, "Gateway Timeout", "the request did not complete in the time allowed");
         }
-        if (failure instanceof ConnectionUnavailableException) {
+        if (failure instanceof ConnectionUnavailableException || failure instanceof ReadOnlyServerException) {
             return HttpProblem.of(503, "Service Unavailable", "the database is unavailable; retry later")
                     .withHeader("Retry-After", "1");
         }
