@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +149,7 @@ class FailoverTest {
         AtomicLong firstSuccessAfterSwitch = new AtomicLong();
         AtomicLong switchedAt = new AtomicLong();
         AtomicInteger reRunsOnReadOnlyServer = new AtomicInteger();
+        AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE); // until told when
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         try (RoundTripCounter endpoint = RoundTripCounter.start("127.0.0.1", oldWriter.getPort());
                 Database db = through(endpoint, writers).build()) {
@@ -159,11 +161,10 @@ class FailoverTest {
                     }
                 }
             }).build();
-            long stopAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000);
             List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 running.add(pool.submit(() -> {
-                    while (System.nanoTime() - stopAt < 0) {
+                    while (stopAt.get() == Long.MAX_VALUE || System.nanoTime() - stopAt.get() < 0) {
                         long id = nextId.incrementAndGet();
                         try {
                             tx.withDeadline(Instant.now().plusSeconds(5))
@@ -179,18 +180,18 @@ class FailoverTest {
                     }
                 }));
             }
-            Thread.sleep(400);
+            awaitAtLeast(acknowledged::size, 10, "writes acknowledged by the old writer");
             setReadOnly(oldWriter, true);
-            Thread.sleep(500);
+            awaitAtLeast(reRunsOnReadOnlyServer::get, writers, "re-runs after meeting the read-only server");
             switchedAt.set(System.nanoTime());
             endpoint.switchTo("127.0.0.1", newWriter.getPort());
+            stopAt.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000));
             for (Future<?> f : running) {
                 f.get(30, TimeUnit.SECONDS);
             }
 
             List<Long> stored = new ArrayList<>(ids(oldWriter));
             stored.addAll(ids(newWriter));
-            assertThat(reRunsOnReadOnlyServer).as("writes met the read-only server").hasPositiveValue();
             assertThat(failed).isEmpty();
             assertThat(stored).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acknowledged);
             assertThat(ids(newWriter)).isNotEmpty();
@@ -198,7 +199,9 @@ class FailoverTest {
                     .isLessThan(Duration.ofSeconds(2));
             assertThat(idleInTransaction(oldWriter) + idleInTransaction(newWriter)).isZero();
         } finally {
-            pool.shutdownNow();
+            stopAt.compareAndSet(Long.MAX_VALUE, System.nanoTime());
+            pool.shutdown();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("writers stopped").isTrue();
         }
     }
 
@@ -247,6 +250,15 @@ class FailoverTest {
         while (!(on ? "on" : "off").equals(query(server, "show default_transaction_read_only").get(0))) {
             assertThat(System.nanoTime() - giveUp).as("the server reloaded its configuration").isNegative();
             sleep(20);
+        }
+    }
+
+    private static void awaitAtLeast(IntSupplier count, int atLeast, String what) throws InterruptedException {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (count.getAsInt() < atLeast) {
+            assertThat(System.nanoTime() - giveUp).as("%s: %s, awaited %s", what, count.getAsInt(), atLeast)
+                    .isNegative();
+            Thread.sleep(10);
         }
     }
 
