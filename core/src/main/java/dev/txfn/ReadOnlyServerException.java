@@ -10,7 +10,9 @@ package dev.txfn;
  * the same server) and re-runs the whole callback on a new connection, with a short exponential backoff and
  * full jitter, until the {@linkplain Tx#withDeadline deadline}, or without one for as long as the pool's
  * connection timeout (3 s under Lambda, else 10 s). This exception means the endpoint named a read-only server
- * all that time. {@link #isTransient()} is {@code true}: retrying later, once DNS names the new writer, succeeds.
+ * all that time. (When the deadline cuts a re-run short, a {@link DeadlineExceededException} is thrown instead,
+ * with this one attached as suppressed.) {@link #isTransient()} is {@code true}: retrying later, once DNS names
+ * the new writer, succeeds. These re-runs do not count against the {@link RetryPolicy}.
  *
  * <p>Immutable once thrown; safe to share between threads.
  */

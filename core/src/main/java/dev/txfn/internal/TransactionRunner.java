@@ -6,8 +6,6 @@ import dev.txfn.ConnectionUnavailableException;
 import dev.txfn.DatabaseException;
 import dev.txfn.DeadlineExceededException;
 import dev.txfn.NestedTransactionException;
-import dev.txfn.ReadOnlyServerException;
-import dev.txfn.RetryPolicy;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxException;
@@ -47,12 +45,6 @@ public final class TransactionRunner implements Tx {
     private static final Logger LOG = LoggerFactory.getLogger(Tx.class);
     /** Attempts re-run because their connection was found dead before any statement completed. */
     static final int MAX_STALE_CONNECTION_RERUNS = 2;
-    /**
-     * Waits between re-runs of an attempt that met a read-only server: short, so that writes resume well within
-     * a second of the endpoint naming a writable server again.
-     */
-    static final RetryPolicy READ_ONLY_SERVER_BACKOFF = RetryPolicy.defaults()
-            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(200));
     private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
     private final Shared shared;
     private final TxOptions options;
@@ -222,8 +214,7 @@ public final class TransactionRunner implements Tx {
             long deadlineNanos) throws X {
         int transientRetries = 0;
         int staleReruns = 0;
-        int readOnlyReruns = 0;
-        long readOnlyGiveUpNanos = 0;
+        ReadOnlyServerReruns readOnlyServer = new ReadOnlyServerReruns();
         Throwable previous = null;
         boolean oneFlight = shared.postgres && txOptions.readOnly() && callback instanceof OneQuery;
         for (int number = 1; ; number++) {
@@ -239,18 +230,15 @@ public final class TransactionRunner implements Tx {
                     throw failure; // an after-commit hook failed: the work is done, never run it again
                 }
                 if (attempt.metReadOnlyServer()) {
-                    if (readOnlyReruns++ == 0) {
-                        readOnlyGiveUpNanos = deadline != null ? deadlineNanos
-                                : System.nanoTime() + shared.tracker.connectionTimeout().toNanos();
+                    Duration wait = readOnlyServer.nextWait(deadline == null ? null : deadlineNanos,
+                            shared.tracker.connectionTimeout());
+                    if (wait == null) {
+                        throw failure;
                     }
-                    Duration backoff = READ_ONLY_SERVER_BACKOFF.backoff(readOnlyReruns);
-                    if (System.nanoTime() + backoff.toNanos() - readOnlyGiveUpNanos < 0) {
-                        previous = failure;
-                        events.retrying(attempt, failure, backoff);
-                        sleep(backoff, failure);
-                        continue;
-                    }
-                    throw failure;
+                    previous = failure;
+                    events.retrying(attempt, failure, wait);
+                    sleep(wait, failure);
+                    continue;
                 }
                 TxException typed = failure instanceof TxException t ? t : null;
                 if (typed instanceof ConnectionLostException lost && lost.beforeFirstStatement()
@@ -441,32 +429,17 @@ public final class TransactionRunner implements Tx {
     }
 
     /**
-     * A write refused with 25006 in a transaction that was not asked to be read-only: the server itself is
-     * read-only (an endpoint still naming the old writer after a failover). Its connection, and the idle ones
-     * beside it, are dropped so that the re-run connects anew, wherever the endpoint points by then.
+     * A write refused by a server that is read-only: its connection, and the idle ones beside it (likely on the
+     * same server), are dropped, so that the re-run connects anew, wherever the endpoint points by then.
      */
     private Throwable dropIfOnReadOnlyServer(Handle handle, Attempt attempt, Throwable failure) {
-        SQLException sql = FailureClassifier.findSqlException(failure);
-        if (sql == null || !FailureClassifier.READ_ONLY_TRANSACTION.equals(sql.getSQLState())
-                || attempt.options().readOnly() || asksReadOnly(attempt.options())) {
+        if (!ReadOnlyServerReruns.refusedByReadOnlyServer(failure, attempt.options())) {
             return failure;
         }
         attempt.metReadOnlyServerNow();
         shared.tracker.evict(handle.getConnection());
         shared.evictIdleConnections.run();
-        if (!(failure instanceof DatabaseException)) {
-            return failure; // the callback's own exception, wrapping the refusal: it comes out as itself
-        }
-        return new ReadOnlyServerException("the server is read-only, likely a failover in progress (the endpoint"
-                + " still names the old writer): it refused a write in a read-write transaction on attempt "
-                + attempt.number() + ": " + sql.getMessage(), attempt.number(), failure.getCause());
-    }
-
-    /** Whether the transaction's own settings make it read-only (then a 25006 is the caller's doing). */
-    private static boolean asksReadOnly(TxOptions o) {
-        String value = o.settings().get("transaction_read_only");
-        return value != null && (value.equalsIgnoreCase("on") || value.equalsIgnoreCase("true")
-                || value.equals("1") || value.equalsIgnoreCase("yes"));
+        return ReadOnlyServerReruns.reported(failure, attempt.number());
     }
 
     /**
