@@ -3,6 +3,8 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.txfn.testing.RoundTripCounter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -97,6 +99,23 @@ class FailoverTest {
             int port = tx.readOnly(h -> h.createQuery("select current_setting('port')::int").mapTo(Integer.class).one());
             assertThat(port).isEqualTo(newWriter.getPort());
             awaitNoSessions(oldWriter); // the connection to the read-only server was closed, not kept for later
+        }
+    }
+
+    @Test
+    void aHikariPoolHandedOverDirectlyAlsoReplacesItsConnectionToTheReadOnlyServer() throws Exception {
+        try (RoundTripCounter endpoint = RoundTripCounter.start("127.0.0.1", oldWriter.getPort());
+                HikariDataSource pool = hikari(endpoint)) {
+            Tx tx = Tx.create(pool);
+            tx.useTransaction(h -> h.execute("insert into failover_write values (1)"));
+            demote(oldWriter, tx);
+            endpoint.switchTo("127.0.0.1", newWriter.getPort());
+
+            tx.withDeadline(Instant.now().plusSeconds(5))
+                    .useTransaction(h -> h.execute("insert into failover_write values (2)"));
+
+            assertThat(ids(oldWriter)).containsExactly(1L);
+            assertThat(ids(newWriter)).containsExactly(2L);
         }
     }
 
@@ -237,6 +256,14 @@ class FailoverTest {
         assertThat(refusal).isInstanceOf(ReadOnlyServerException.class)
                 .hasMessageStartingWith("the server is read-only");
         assertThat(((TxException) refusal).isTransient()).isTrue();
+    }
+
+    private static HikariDataSource hikari(RoundTripCounter endpoint) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(endpoint.jdbcUrl("postgres", "postgres"));
+        config.setMaximumPoolSize(1);
+        config.setPoolName("txfn-failover-plain");
+        return new HikariDataSource(config);
     }
 
     private static Database.Builder through(RoundTripCounter endpoint, int poolSize) {

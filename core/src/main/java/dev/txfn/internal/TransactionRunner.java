@@ -1,5 +1,7 @@
 package dev.txfn.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.txfn.CommitOutcomeUnknownException;
 import dev.txfn.ConnectionLostException;
 import dev.txfn.ConnectionUnavailableException;
@@ -84,10 +86,12 @@ public final class TransactionRunner implements Tx {
      *
      * @param dataSource where connections come from (auto-commit on)
      * @param postgres whether the database is PostgreSQL
-     * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
-     *     too after a freeze) are replaced; may be {@code null}
+     * @param evictIdleConnections called when a connection is found dead or on a read-only server, so its idle
+     *     siblings (likely the same after a freeze or a failover) are replaced; may be {@code null} (a HikariCP
+     *     data source is then soft-evicted directly)
      * @param evictConnection removes one connection from the pool for good (used on leaked connections and on
-     *     connections to a server found read-only); may be {@code null}
+     *     connections to a server found read-only); may be {@code null} (a HikariCP data source then evicts
+     *     directly)
      * @param options default options
      * @param listener the listener
      * @param jdbiCustomizer applied to the Jdbi instance once
@@ -96,6 +100,11 @@ public final class TransactionRunner implements Tx {
     public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
             Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
             Consumer<Jdbi> jdbiCustomizer) {
+        if (dataSource instanceof HikariDataSource hikari) {
+            // A pool handed over directly gets the same eviction as a Database's.
+            evictConnection = evictConnection != null ? evictConnection : hikari::evictConnection;
+            evictIdleConnections = evictIdleConnections != null ? evictIdleConnections : () -> softEvict(hikari);
+        }
         ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection == null ? c -> { }
                 : evictConnection);
         Jdbi jdbi = Jdbi.create(tracker);
@@ -107,6 +116,13 @@ public final class TransactionRunner implements Tx {
         Shared shared = new Shared(jdbi, tracker, postgres,
                 evictIdleConnections == null ? () -> { } : evictIdleConnections);
         return new TransactionRunner(shared, options, null, listener);
+    }
+
+    private static void softEvict(HikariDataSource hikari) {
+        HikariPoolMXBean pool = hikari.isClosed() ? null : hikari.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
+        }
     }
 
     @Override
