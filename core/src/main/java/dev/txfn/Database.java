@@ -143,7 +143,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Removes one (leaked) connection from the pool for good; used by {@link Tx#settle()}. */
+    /**
+     * Removes one connection from the pool for good (closed when returned if checked out): a leaked one found by
+     * {@link Tx#settle()}, or one on a server that turned out read-only.
+     */
     void evictConnection(java.sql.Connection connection) {
         if (!pool.isClosed()) {
             pool.evictConnection(connection);

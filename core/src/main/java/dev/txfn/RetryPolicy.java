@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * jitter"), and never waits past the {@linkplain Tx#withDeadline deadline}.
  *
  * <p>Independently of this policy, an attempt whose connection turns out dead before any statement
- * completed is re-run on a fresh connection: nothing was executed, so that is always safe.
+ * completed is re-run on a fresh connection: nothing was executed, so that is always safe. So is an attempt
+ * whose write a read-only server refused (see {@link ReadOnlyServerException}): it is re-run on a new connection
+ * with its own short backoff until the deadline, or for the pool's connection timeout when there is none.
  *
  * <p>Immutable and thread-safe.
  */

@@ -58,6 +58,9 @@ public interface Tx {
      * A {@code Tx} over any {@link DataSource} with default options. The data source's connections must be in
      * auto-commit mode when handed out (the JDBC default; HikariCP's {@code autoCommit=true}).
      *
+     * A HikariCP data source gets the same eviction as a {@link Database}: connections found leaked, dead or on a
+     * {@linkplain ReadOnlyServerException read-only server} are replaced; other pools are left as they are.
+     *
      * @param dataSource where connections come from
      * @return the transaction runner
      */

@@ -2,6 +2,7 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -99,6 +100,9 @@ class DatabaseConnectionTest {
 
     @Test
     void borrowingAConnectionIdleForLongSendsNoValidationQuery() throws Exception {
+        assumeFalse(PostgresTestDatabase.shared().behindTransactionPooler(),
+                "behind a transaction-mode pooler: it reads the client's own backend in pg_stat_activity, and the"
+                        + " client has none");
         try (Database db = builder().applicationName("txfn-idle-borrow").build()) {
             assertThat(lastQueryAfterIdleBorrow(db.dataSource())).isEqualTo(MARKER);
         }
@@ -106,6 +110,9 @@ class DatabaseConnectionTest {
 
     @Test
     void plainHikariDoesValidateAfterIdle() throws Exception {
+        assumeFalse(PostgresTestDatabase.shared().behindTransactionPooler(),
+                "behind a transaction-mode pooler: it reads the client's own backend in pg_stat_activity, and the"
+                        + " client has none");
         // The control for the test above: proves that pg_stat_activity shows HikariCP's isValid query.
         try (Database db = builder().build()) {
             HikariConfig config = new HikariConfig();

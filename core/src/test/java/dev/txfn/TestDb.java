@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.Assumptions;
 
 /** Test support: databases and pools on the shared test server (embedded, or TXFN_TEST_DATABASE_URL). */
 final class TestDb {
@@ -22,6 +23,7 @@ final class TestDb {
                 .jdbcUrl(server().jdbcUrl())
                 .maximumPoolSize(poolSize)
                 .applicationName(applicationName)
+                .transactionPooling(server().behindTransactionPooler())
                 .build();
     }
 
@@ -36,11 +38,21 @@ final class TestDb {
         Database.Builder builder = Database.builder()
                 .jdbcUrl(proxy.jdbcUrl(server.database(), server.user()))
                 .maximumPoolSize(poolSize)
-                .applicationName(applicationName);
+                .applicationName(applicationName)
+                .transactionPooling(server.behindTransactionPooler());
         if (!server.password().isEmpty()) {
             builder.password(server.password());
         }
         return builder;
+    }
+
+    /**
+     * Skips the calling test when the test server is a transaction-mode pooler (TXFN_POOLING=transaction):
+     * for tests that need a server session of their own, {@code why} says what for.
+     */
+    static void assumeOwnServerSession(String why) {
+        Assumptions.assumeFalse(server().behindTransactionPooler(),
+                "skipped behind a transaction-mode pooler: " + why);
     }
 
     static RoundTripCounter proxy() {

@@ -37,6 +37,7 @@ final class Attempt implements SqlLogger {
 
     private int completedStatements;
     private boolean committed;
+    private boolean metReadOnlyServer;
     private SQLException firstFailure;
     private boolean beginCommandsDelivered;
     private boolean reserved;
@@ -77,6 +78,15 @@ final class Attempt implements SqlLogger {
 
     boolean committed() {
         return committed;
+    }
+
+    /** The server refused a write because it is read-only; the connection was dropped. */
+    void metReadOnlyServerNow() {
+        metReadOnlyServer = true;
+    }
+
+    boolean metReadOnlyServer() {
+        return metReadOnlyServer;
     }
 
     int completedStatements() {

@@ -106,6 +106,27 @@ final class ConnectionTracker implements ConnectionFactory {
         }
     }
 
+    /**
+     * How long a transaction may keep meeting a read-only server when it has no deadline: the pool's connection
+     * timeout (the wait a caller already accepts for an unreachable server), else 10 s.
+     */
+    Duration connectionTimeout() {
+        return dataSource instanceof HikariDataSource hikari ? Duration.ofMillis(hikari.getConnectionTimeout())
+                : Duration.ofSeconds(10);
+    }
+
+    /**
+     * Removes a checked-out connection from the pool: it is closed when returned, never handed out again.
+     * Never throws.
+     */
+    void evict(Connection connection) {
+        try {
+            evict.accept(TransactionConnection.pooled(connection));
+        } catch (RuntimeException e) {
+            LOG.warn("evicting a connection failed", e);
+        }
+    }
+
     @Override
     public void closeConnection(Connection connection) throws SQLException {
         checkedOut.remove(TransactionConnection.pooled(connection));

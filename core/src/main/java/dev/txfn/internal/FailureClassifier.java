@@ -30,6 +30,8 @@ import org.postgresql.util.ServerErrorMessage;
 public final class FailureClassifier {
     /** SQLSTATE of "current transaction is aborted": it hides the error that aborted the transaction. */
     static final String IN_FAILED_TRANSACTION = "25P02";
+    /** SQLSTATE of "cannot execute ... in a read-only transaction". */
+    static final String READ_ONLY_TRANSACTION = "25006";
 
     /**
      * Connection failures that retrying will not cure: invalid authorization (28000, which includes a missing

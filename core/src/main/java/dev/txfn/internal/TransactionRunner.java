@@ -1,5 +1,7 @@
 package dev.txfn.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.txfn.CommitOutcomeUnknownException;
 import dev.txfn.ConnectionLostException;
 import dev.txfn.ConnectionRejectedException;
@@ -85,10 +87,12 @@ public final class TransactionRunner implements Tx {
      *
      * @param dataSource where connections come from (auto-commit on)
      * @param postgres whether the database is PostgreSQL
-     * @param evictIdleConnections called when a connection is found dead, so its idle siblings (likely dead
-     *     too after a freeze) are replaced; may be {@code null}
-     * @param evictConnection removes one connection from the pool for good (used on leaked connections); may be
-     *     {@code null}
+     * @param evictIdleConnections called when a connection is found dead or on a read-only server, so its idle
+     *     siblings (likely the same after a freeze or a failover) are replaced; may be {@code null} (a HikariCP
+     *     data source is then soft-evicted directly)
+     * @param evictConnection removes one connection from the pool for good (used on leaked connections and on
+     *     connections to a server found read-only); may be {@code null} (a HikariCP data source then evicts
+     *     directly)
      * @param options default options
      * @param listener the listener
      * @param jdbiCustomizer applied to the Jdbi instance once
@@ -97,6 +101,11 @@ public final class TransactionRunner implements Tx {
     public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
             Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
             Consumer<Jdbi> jdbiCustomizer) {
+        if (dataSource instanceof HikariDataSource hikari) {
+            // A pool handed over directly gets the same eviction as a Database's.
+            evictConnection = evictConnection != null ? evictConnection : hikari::evictConnection;
+            evictIdleConnections = evictIdleConnections != null ? evictIdleConnections : () -> softEvict(hikari);
+        }
         ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection == null ? c -> { }
                 : evictConnection);
         Jdbi jdbi = Jdbi.create(tracker);
@@ -109,6 +118,13 @@ public final class TransactionRunner implements Tx {
         Shared shared = new Shared(jdbi, tracker, postgres,
                 evictIdleConnections == null ? () -> { } : evictIdleConnections);
         return new TransactionRunner(shared, options, null, listener);
+    }
+
+    private static void softEvict(HikariDataSource hikari) {
+        HikariPoolMXBean pool = hikari.isClosed() ? null : hikari.getHikariPoolMXBean();
+        if (pool != null) {
+            pool.softEvictConnections();
+        }
     }
 
     @Override
@@ -216,6 +232,7 @@ public final class TransactionRunner implements Tx {
             long deadlineNanos) throws X {
         int transientRetries = 0;
         int staleReruns = 0;
+        ReadOnlyServerReruns readOnlyServer = new ReadOnlyServerReruns();
         Throwable previous = null;
         boolean oneFlight = shared.postgres && txOptions.readOnly() && callback instanceof OneQuery;
         for (int number = 1; ; number++) {
@@ -229,6 +246,17 @@ public final class TransactionRunner implements Tx {
                 }
                 if (attempt.committed()) {
                     throw failure; // an after-commit hook failed: the work is done, never run it again
+                }
+                if (attempt.metReadOnlyServer()) {
+                    Duration wait = readOnlyServer.nextWait(deadline == null ? null : deadlineNanos,
+                            shared.tracker.connectionTimeout());
+                    if (wait == null) {
+                        throw failure;
+                    }
+                    previous = failure;
+                    events.retrying(attempt, failure, wait);
+                    sleep(wait, failure);
+                    continue;
                 }
                 TxException typed = failure instanceof TxException t ? t : null;
                 if (typed instanceof ConnectionLostException lost && lost.beforeFirstStatement()
@@ -301,6 +329,7 @@ public final class TransactionRunner implements Tx {
             } else {
                 rollback(handle, failure);
             }
+            failure = dropIfOnReadOnlyServer(handle, attempt, failure);
             events.rolledBack(attempt, failure);
             throw sneaky(failure);
         } finally {
@@ -432,6 +461,20 @@ public final class TransactionRunner implements Tx {
                     + "; the connection was closed: " + sql.getMessage(), attempt.deadline(), sql.getSQLState(), t);
         }
         return FailureClassifier.translate(sql, t, attempt.completedStatements() == 0);
+    }
+
+    /**
+     * A write refused by a server that is read-only: its connection, and the idle ones beside it (likely on the
+     * same server), are dropped, so that the re-run connects anew, wherever the endpoint points by then.
+     */
+    private Throwable dropIfOnReadOnlyServer(Handle handle, Attempt attempt, Throwable failure) {
+        if (!ReadOnlyServerReruns.refusedByReadOnlyServer(failure, attempt.options())) {
+            return failure;
+        }
+        attempt.metReadOnlyServerNow();
+        shared.tracker.evict(handle.getConnection());
+        shared.evictIdleConnections.run();
+        return ReadOnlyServerReruns.reported(failure, attempt.number());
     }
 
     /**

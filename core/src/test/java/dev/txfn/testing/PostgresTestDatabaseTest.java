@@ -2,6 +2,7 @@ package dev.txfn.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,6 +37,9 @@ class PostgresTestDatabaseTest {
 
     @Test
     void terminateBackendsEndsTheNamedSessions() throws SQLException {
+        assumeFalse(PostgresTestDatabase.shared().behindTransactionPooler(),
+                "behind a transaction-mode pooler: server sessions are the pooler's; application_name and pid name"
+                        + " none of the client's");
         PostgresTestDatabase db = PostgresTestDatabase.shared();
         Properties properties = new Properties();
         PGProperty.APPLICATION_NAME.set(properties, "txfn-test-victim");

@@ -1,6 +1,7 @@
 package dev.txfn.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,33 @@ class RoundTripCounterTest {
     @AfterEach
     void stopProxy() {
         counter.close();
+    }
+
+    @Test
+    void switchToSendsNewConnectionsToTheNewServerAndLeavesOpenOnesWhereTheyAre() throws SQLException {
+        try (RoundTripCounter other = RoundTripCounter.start(db.host(), db.port());
+                Connection before = connect()) {
+            counter.switchTo("127.0.0.1", other.port());
+            try (Connection after = connect()) {
+                other.reset();
+                selectOne(before);
+                assertThat(other.roundTrips()).isZero();
+                selectOne(after);
+                assertThat(other.roundTrips()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void cutAllConnectionsBreaksEveryOpenConnectionAndKeepsAcceptingNewOnes() throws SQLException {
+        try (Connection first = connect(); Connection second = connect()) {
+            assertThat(counter.cutAllConnections()).isEqualTo(2);
+            assertThatThrownBy(() -> selectOne(first)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> selectOne(second)).isInstanceOf(SQLException.class);
+        }
+        try (Connection fresh = connect()) {
+            assertThat(selectOne(fresh)).isEqualTo(1);
+        }
     }
 
     @Test

@@ -44,8 +44,9 @@ import java.util.Objects;
  *   <tr><td>409</td><td>{@link dev.txfn.UniqueViolationException}; member {@code constraint}</td></tr>
  *   <tr><td>422</td><td>foreign-key, check or not-null violation; member {@code constraint}</td></tr>
  *   <tr><td>503</td><td>the database unavailable: no connection within the budget, the server refusing or
- *       shutting down ({@code 57P0x}, {@code 53300}), the connection lost, a transient failure that outlasted
- *       its retries; and a {@link dev.txfn.CommitOutcomeUnknownException}, with type
+ *       shutting down ({@code 57P0x}, {@code 53300}), the connection lost, a
+ *       {@linkplain dev.txfn.ReadOnlyServerException read-only server} (failover in progress), a transient
+ *       failure that outlasted its retries; and a {@link dev.txfn.CommitOutcomeUnknownException}, with type
  *       {@code https://txfn.dev/problems/commit-outcome-unknown} (retry with the same
  *       {@link HttpIdempotency Idempotency-Key}); all with {@code Retry-After: 1}</td></tr>
  *   <tr><td>504</td><td>{@link dev.txfn.DeadlineExceededException}</td></tr>

@@ -8,6 +8,7 @@ import dev.txfn.ConstraintViolationException;
 import dev.txfn.DeadlineExceededException;
 import dev.txfn.ForeignKeyViolationException;
 import dev.txfn.NotNullViolationException;
+import dev.txfn.ReadOnlyServerException;
 import dev.txfn.TxException;
 import dev.txfn.UniqueViolationException;
 import dev.txfn.lambda.HttpProblem;
@@ -54,7 +55,8 @@ final class HttpFailures {
                     + "Idempotency-Key to get the original result, or check before retrying without one")
                     .withType(COMMIT_OUTCOME_UNKNOWN).withHeader("Retry-After", "1");
         }
-        if (failure instanceof ConnectionUnavailableException || failure instanceof ConnectionLostException) {
+        if (failure instanceof ConnectionUnavailableException || failure instanceof ConnectionLostException
+                || failure instanceof ReadOnlyServerException) {
             return HttpProblem.of(503, "Service Unavailable", "the database is unavailable; retry later")
                     .withHeader("Retry-After", "1");
         }

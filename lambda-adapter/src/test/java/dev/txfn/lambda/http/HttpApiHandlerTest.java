@@ -446,6 +446,14 @@ class HttpApiHandlerTest {
     }
 
     @Test
+    void readOnlyServerAfterItsReRunsIs503DatabaseUnavailableWithRetryAfter() {
+        APIGatewayV2HTTPResponse response = call(HttpEvents.v2("GET", "/read-only-server"));
+
+        assertThat(problem(response, 503)).containsEntry("detail", "the database is unavailable; retry later");
+        assertThat(response.getHeaders()).containsEntry("Retry-After", "1");
+    }
+
+    @Test
     void unavailableConnectionIs503() {
         problem(call(HttpEvents.v2("GET", "/unavailable")), 503);
     }

@@ -1,6 +1,7 @@
 package dev.txfn.lambda.http;
 
 import dev.txfn.ConnectionUnavailableException;
+import dev.txfn.ReadOnlyServerException;
 import dev.txfn.SerializationFailureException;
 import dev.txfn.lambda.HttpProblem;
 import dev.txfn.lambda.HttpRequest;
@@ -86,6 +87,9 @@ final class ThingsRoutes {
                         "select secret from no_such_table where password = 'hunter2'").mapTo(String.class).one())))
                 .get("/contended", (req, tx) -> {
                     throw new SerializationFailureException("could not serialize access (simulated)", null);
+                })
+                .get("/read-only-server", (req, tx) -> {
+                    throw new ReadOnlyServerException("the server is read-only (simulated)", 3, null);
                 })
                 .get("/unavailable", (req, tx) -> {
                     throw new ConnectionUnavailableException("pool exhausted (simulated)", null, null);

@@ -33,7 +33,8 @@ final class ThingsDatabase implements AutoCloseable {
         this.applicationName = name.replace('_', '-');
         this.database = Database.builder().host(server.host()).port(server.port()).database(name)
                 .user(server.user()).password(server.password().isEmpty() ? null : server.password())
-                .applicationName(applicationName).lambda(true).build();
+                .applicationName(applicationName).lambda(true)
+                .transactionPooling(server.behindTransactionPooler()).build();
         this.resources = LambdaResources.of(database);
     }
 
@@ -74,6 +75,9 @@ final class ThingsDatabase implements AutoCloseable {
     String jdbcUrl() {
         String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + name + "?user="
                 + encode(server.user());
+        if (server.behindTransactionPooler()) {
+            url += "&prepareThreshold=0"; // no named server-side prepared statement outlives its transaction
+        }
         return server.password().isEmpty() ? url : url + "&password=" + encode(server.password());
     }
 
