@@ -274,8 +274,9 @@ public final class HttpIdempotency {
         }
         String body = response.body() == null ? null
                 : response.body() instanceof EncodedJson encoded ? encoded.json() : Json.encode(response.body());
-        return new Stored(fingerprint == null ? "" : fingerprint, response.status(), response.headers(),
-                response.cookies(), body);
+        // JDK copies: the result guard walks them (it refuses the unmodifiable views HttpResponse hands out).
+        return new Stored(fingerprint == null ? "" : fingerprint, response.status(),
+                new LinkedHashMap<>(response.headers()), List.copyOf(response.cookies()), body);
     }
 
     private static Stored stored(String fingerprint, int status, String headersJson, String body) {
