@@ -58,6 +58,9 @@ public final class PoolStarter {
                 }
             }
         }
+        if (config.getCredentialsProvider() instanceof PoolCredentials credentials) {
+            credentials.poolStarted();
+        }
         if (pool.getHikariPoolMXBean() == null) {
             // A lazily started pool would read the property after it was restored, and validate every borrow.
             pool.close();
