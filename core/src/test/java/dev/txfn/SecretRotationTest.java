@@ -3,6 +3,9 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -169,6 +172,49 @@ class SecretRotationTest {
             assertThat(user).isEqualTo("rotation_from_env");
             assertThat(db.toString()).doesNotContain("pw-env");
         }
+    }
+
+    @Test
+    void secretPasswordNeverAppearsInFailuresLogsOrDescriptions() {
+        String marker = "txfn-rotation-marker-3b7e";
+        server.createRole("rotation_marker", marker);
+        endpoints = SecretsEndpoints.start(SecretsEndpoints.rdsSecret("rotation_marker", marker));
+        String logged = capturingStandardError(() -> {
+            try (Database db = Database.builder().host("127.0.0.1").port(server.port()).database("postgres")
+                    .connectionTimeout(Duration.ofMillis(800)).credentials(source()).build()) {
+                Tx tx = Tx.builder(db).listener(TxListener.logging()).build();
+                tx.useTransaction(h -> h.execute("select 1"));
+                assertThat(db.toString()).doesNotContain(marker);
+                // Refused: the server moves on, the secret does not.
+                server.alterPassword("rotation_marker", "pw-elsewhere");
+                db.evictIdleConnections();
+                Throwable refused = catchThrowable(() -> tx.useTransaction(h -> h.execute("select 1")));
+                assertThat(refused).isInstanceOf(ConnectionRejectedException.class);
+                assertThat(SecretsManagerCredentialsTest.stackTrace(refused)).doesNotContain(marker);
+                // Malformed: the marker is the token Jackson chokes on.
+                endpoints.setSecret("{\"username\":\"rotation_marker\",\"password\":" + marker + "}");
+                Throwable malformed = catchThrowable(() -> tx.useTransaction(h -> h.execute("select 1")));
+                assertThat(malformed).isInstanceOf(ConnectionRejectedException.class)
+                        .hasMessageContaining("is not valid JSON");
+                assertThat(SecretsManagerCredentialsTest.stackTrace(malformed)).doesNotContain(marker);
+            }
+        });
+        assertThat(logged).doesNotContain(marker);
+    }
+
+    /** Runs {@code work} while System.err (slf4j-simple's target in tests) is captured; returns what it printed. */
+    private static String capturingStandardError(Runnable work) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setErr(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.print(text);
+        return text;
     }
 
     /** Transactions on {@link #THREADS} threads, and idle connections evicted every 100 ms, until stopped. */

@@ -90,7 +90,7 @@ final class ConnectionTracker implements ConnectionFactory {
         }
         // A pool whose credentials come from a source is watched in slices even while it has connections: a
         // refused password must reach the source while the pool keeps trying to add a connection.
-        CredentialsSource source = PoolCredentials.sourceOf(hikari);
+        CredentialsSource source = hikari.getCredentialsProvider() == null ? null : PoolCredentials.sourceOf(hikari);
         long endNanos = System.nanoTime() + budget * 1_000_000L;
         long slice = FIRST_SLICE_MILLIS;
         int rereads = 0;

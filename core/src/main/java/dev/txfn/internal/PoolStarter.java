@@ -58,8 +58,9 @@ public final class PoolStarter {
                 }
             }
         }
-        if (config.getCredentialsProvider() instanceof PoolCredentials credentials) {
-            credentials.poolStarted();
+        // Null-checked first, so that a pool with a fixed password does not even load PoolCredentials.
+        if (config.getCredentialsProvider() != null && config.getCredentialsProvider() instanceof PoolCredentials c) {
+            c.poolStarted();
         }
         if (pool.getHikariPoolMXBean() == null) {
             // A lazily started pool would read the property after it was restored, and validate every borrow.
