@@ -2,6 +2,7 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -173,6 +174,41 @@ class SecretsManagerCredentialsTest {
         assertThat(source.toString()).contains(SecretsEndpoints.SECRET_ID).doesNotContain(MARKER)
                 .doesNotContain(SecretsEndpoints.SESSION_TOKEN);
         assertThat(credentials.toString()).isEqualTo("Credentials[user=app, password=***]");
+    }
+
+    @Test
+    void poolWhoseExtensionAnswersAClientErrorFailsAtOnceWithTheSourcesReason() {
+        SecretsManagerCredentials source = source(SecretsEndpoints.rdsSecret("app", MARKER));
+        endpoints.extensionAnswers(404);
+        try (Database db = onTestServer(source, Duration.ofSeconds(10))) {
+            long started = System.nanoTime();
+            Throwable failure = catchThrowable(() -> Tx.create(db).useTransaction(h -> h.execute("select 1")));
+            assertThat(failure).isInstanceOf(ConnectionRejectedException.class)
+                    .hasMessageStartingWith("Secrets Manager secret '" + SecretsEndpoints.SECRET_ID + "'")
+                    .hasMessageContaining("answered HTTP 404")
+                    .hasRootCauseInstanceOf(CredentialsUnavailableException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(stackTrace(failure)).doesNotContain(MARKER);
+        }
+    }
+
+    @Test
+    void poolWhoseExtensionAnswersAServerErrorWaitsItOutThenSaysWhy() {
+        SecretsManagerCredentials source = source(SecretsEndpoints.rdsSecret("app", "pw-1"));
+        endpoints.extensionAnswers(503);
+        try (Database db = onTestServer(source, Duration.ofMillis(600))) {
+            Throwable failure = catchThrowable(() -> Tx.create(db).useTransaction(h -> h.execute("select 1")));
+            assertThat(failure).isInstanceOf(ConnectionUnavailableException.class)
+                    .hasMessageStartingWith("Secrets Manager secret '" + SecretsEndpoints.SECRET_ID + "'")
+                    .hasMessageContaining("answered HTTP 503");
+            assertThat(endpoints.extensionReads.get()).isGreaterThan(1);
+        }
+    }
+
+    private static Database onTestServer(CredentialsSource source, Duration connectionTimeout) {
+        return Database.builder().host(TestDb.server().host()).port(TestDb.server().port())
+                .database(TestDb.server().database()).connectionTimeout(connectionTimeout).credentials(source)
+                .build();
     }
 
     static String stackTrace(Throwable failure) {
