@@ -124,6 +124,7 @@ public final class SecretReader {
     private boolean fresh; // guarded by lock: the next read must bypass every cache
     private boolean extensionAbsent; // guarded by lock
     private SdkSecretClient sdkClient; // guarded by lock; created on first use
+    private Boolean sdkPresent; // guarded by lock; looked for on first need
 
     public SecretReader(Settings settings) {
         this.settings = settings;
@@ -158,15 +159,16 @@ public final class SecretReader {
     }
 
     private String readSecretString(boolean bypassCaches) {
-        boolean sdkAvailable = settings.sdk() && sdkOnClassPath();
-        if (bypassCaches && sdkAvailable) {
+        // The SDK is looked for only when it is needed: even Class.forName without initializing loads a few of
+        // its classes, which a read through the extension does without.
+        if (bypassCaches && sdkAvailable()) {
             return sdk().read(settings);
         }
         if (settings.extensionPort() > 0 && !extensionAbsent) {
             try {
                 return LambdaExtension.read(settings);
             } catch (IOException e) {
-                if (!sdkAvailable) {
+                if (!sdkAvailable()) {
                     throw new CredentialsUnavailableException(settings.describe() + ": the Lambda extension did not"
                             + " answer (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "), and the AWS"
                             + " SDK's secretsmanager and url-connection-client modules are not on the class path",
@@ -177,7 +179,7 @@ public final class SecretReader {
                         settings.describe(), e.getClass().getSimpleName());
             }
         }
-        if (!sdkAvailable) {
+        if (!sdkAvailable()) {
             throw new CredentialsUnavailableException(settings.describe() + ": the AWS SDK's secretsmanager and"
                     + " url-connection-client modules are not on the class path", false, null);
         }
@@ -189,6 +191,13 @@ public final class SecretReader {
             sdkClient = new SdkSecretClient(settings);
         }
         return sdkClient;
+    }
+
+    private boolean sdkAvailable() {
+        if (sdkPresent == null) {
+            sdkPresent = settings.sdk() && sdkOnClassPath();
+        }
+        return sdkPresent;
     }
 
     private static boolean sdkOnClassPath() {
