@@ -103,7 +103,8 @@ class SecretRotationTest {
             Thread.sleep(LAG.toMillis());
             endpoints.setSecret(SecretsEndpoints.rdsSecret("rotation_server_first", "pw-new"));
             int committedBeforeTheEnd = load.committed.get();
-            Thread.sleep(3_000);
+            // HikariCP doubles its pause between failed attempts up to 5 s: the next one may come that late.
+            Thread.sleep(5_000);
             load.stopAndAssertNoFailure(committedBeforeTheEnd);
             assertThat(source.refusals.get()).as("refused connection attempts").isPositive();
             assertThat(endpoints.apiReads.get()).as("reads bypassing the extension's cache").isPositive();
@@ -123,7 +124,8 @@ class SecretRotationTest {
             Thread.sleep(LAG.toMillis());
             server.alterPassword("rotation_secret_first", "pw-new");
             int committedBeforeTheEnd = load.committed.get();
-            Thread.sleep(3_000);
+            // HikariCP doubles its pause between failed attempts up to 5 s: the next one may come that late.
+            Thread.sleep(5_000);
             load.stopAndAssertNoFailure(committedBeforeTheEnd);
             assertThat(source.refusals.get()).as("refused connection attempts").isPositive();
         }
