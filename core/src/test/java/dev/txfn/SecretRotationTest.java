@@ -3,9 +3,6 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,7 +160,7 @@ class SecretRotationTest {
     }
 
     @Test
-    void fromEnvReadsTheSecretNamedByTxfnPasswordSecret() {
+    void fromEnvReadsTheSecretNamedByTxfnPasswordSecret() throws Exception {
         server.createRole("rotation_from_env", "pw-env");
         endpoints = SecretsEndpoints.start(SecretsEndpoints.rdsSecret("rotation_from_env", "pw-env"));
         Map<String, String> env = new HashMap<>(endpoints.environment());
@@ -172,6 +169,13 @@ class SecretRotationTest {
         try (Database db = Database.fromEnv(env)) {
             String user = Tx.create(db).readOnly(h -> h.createQuery("select current_user").mapTo(String.class).one());
             assertThat(user).isEqualTo("rotation_from_env");
+            // Tools on plain JDBC get the secret's credentials too, without the password being handed out.
+            db.useDataSource(ds -> {
+                try (var c = ds.getConnection(); var rs = c.createStatement().executeQuery("select current_user")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo("rotation_from_env");
+                }
+            });
             assertThat(db.toString()).doesNotContain("pw-env");
         }
     }
@@ -181,7 +185,7 @@ class SecretRotationTest {
         String marker = "txfn-rotation-marker-3b7e";
         server.createRole("rotation_marker", marker);
         endpoints = SecretsEndpoints.start(SecretsEndpoints.rdsSecret("rotation_marker", marker));
-        String logged = capturingStandardError(() -> {
+        String logged = StandardErrorCapture.during(() -> {
             try (Database db = Database.builder().host("127.0.0.1").port(server.port()).database("postgres")
                     .connectionTimeout(Duration.ofMillis(800)).credentials(source()).build()) {
                 Tx tx = Tx.builder(db).listener(TxListener.logging()).build();
@@ -202,21 +206,6 @@ class SecretRotationTest {
             }
         });
         assertThat(logged).doesNotContain(marker);
-    }
-
-    /** Runs {@code work} while System.err (slf4j-simple's target in tests) is captured; returns what it printed. */
-    private static String capturingStandardError(Runnable work) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(original);
-        }
-        String text = captured.toString(StandardCharsets.UTF_8);
-        original.print(text);
-        return text;
     }
 
     /** Transactions on {@link #THREADS} threads, and idle connections evicted every 100 ms, until stopped. */
