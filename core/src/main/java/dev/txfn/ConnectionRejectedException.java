@@ -12,6 +12,13 @@ package dev.txfn;
  * <p>Transient failures (refused while the server restarts, {@code 57P03} starting up, {@code 53300} too many
  * connections) are not this: they are waited out until the connection timeout or the deadline, then
  * surface as {@link ConnectionUnavailableException}.
+ *
+ * <p>With a {@link CredentialsSource} whose password rotates (a Secrets Manager secret), a refused password
+ * ({@code 28P01}, or {@code 28000}) is not final at once: the source reads afresh, bypassing its caches, and
+ * connecting is retried until the connection timeout or the deadline; only a password still refused then is
+ * this exception, its message saying how often the credentials were read afresh. A credentials source that
+ * cannot give credentials for good (a secret that is missing or malformed) is this exception too, its message
+ * beginning with the source's reason, the {@link CredentialsUnavailableException} its cause.
  */
 public final class ConnectionRejectedException extends TxException {
     private static final long serialVersionUID = 1L;

@@ -2,8 +2,9 @@ package dev.txfn;
 
 /**
  * No connection could be obtained to start the transaction: the pool timed out waiting for one, the server
- * refused it ({@code 53300} too many connections, authentication) or could not be reached. Nothing was
- * executed.
+ * refused it ({@code 53300} too many connections, authentication) or could not be reached, or the
+ * {@link CredentialsSource} could not give credentials for a while (the Lambda extension answering 5xx, Secrets
+ * Manager throttling); the message then begins with the source's reason. Nothing was executed.
  */
 public final class ConnectionUnavailableException extends TxException {
     private static final long serialVersionUID = 1L;

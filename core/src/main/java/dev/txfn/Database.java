@@ -74,6 +74,14 @@ public final class Database implements AutoCloseable {
      *       through PgBouncer in transaction mode or RDS Proxy.
      *   <li>{@code AWS_LAMBDA_FUNCTION_NAME}: when non-empty, Lambda tuning applies and it is the default
      *       application name.
+     *   <li>{@code TXFN_PASSWORD_SECRET}: the name or ARN of an AWS Secrets Manager secret holding the user name
+     *       and password ({@link SecretsManagerCredentials}, read per new connection, re-read when the server
+     *       refuses the password); then no password may be given otherwise, and the user may be left out.
+     *       {@code PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}, {@code AWS_SESSION_TOKEN}, {@code AWS_REGION},
+     *       {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and {@code AWS_ENDPOINT_URL} are honoured.
+     *   <li>{@code TXFN_IAM_AUTH}: {@code true} for RDS IAM authentication
+     *       ({@link Builder#iamAuthentication(String)}) in the region {@code AWS_REGION}, as the user and to the
+     *       host and port the URL or {@code PG*} name; requires {@code sslmode} {@code require} or stricter.
      * </ul>
      *
      * @param environment the variables, typically {@link System#getenv()}
@@ -225,6 +233,8 @@ public final class Database implements AutoCloseable {
      * @param <X> what {@code work} may throw
      * @throws X when {@code work} throws it
      * @throws IllegalStateException if this database is closed
+     * @throws CredentialsUnavailableException if the {@linkplain Builder#credentials credentials source} cannot
+     *     give credentials
      */
     public <X extends Exception> void useDataSource(DataSourceConsumer<X> work) throws X {
         Objects.requireNonNull(work, "work");
@@ -233,11 +243,18 @@ public final class Database implements AutoCloseable {
         }
         Properties properties = new Properties();
         properties.putAll(pool.getDataSourceProperties());
-        if (pool.getUsername() != null) {
-            properties.setProperty("user", pool.getUsername());
+        String user = pool.getUsername();
+        String password = pool.getPassword();
+        if (pool.getCredentialsProvider() != null) {
+            com.zaxxer.hikari.util.Credentials fromSource = pool.getCredentialsProvider().getCredentials();
+            user = fromSource.getUsername();
+            password = fromSource.getPassword();
         }
-        if (pool.getPassword() != null) {
-            properties.setProperty("password", pool.getPassword());
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
         }
         ScopedDataSource lent = new ScopedDataSource(pool.getJdbcUrl(), properties);
         try {
@@ -299,6 +316,8 @@ public final class Database implements AutoCloseable {
     public static final class Builder {
         // Package-private: PoolTuning reads them to validate and resolve.
         final String functionName;
+        /** For the AWS credentials of the built-in credentials sources. */
+        final Map<String, String> environment;
         final Map<String, String> origins = new HashMap<>();
         final Map<String, String> properties = new LinkedHashMap<>();
         String url;
@@ -316,10 +335,13 @@ public final class Database implements AutoCloseable {
         Duration maxLifetime;
         boolean transactionPooling;
         Boolean lambda;
+        CredentialsSource credentials;
+        String iamRegion;
 
         Builder(Map<String, String> environment) {
             String name = environment.get("AWS_LAMBDA_FUNCTION_NAME");
             this.functionName = name == null || name.isBlank() ? null : name;
+            this.environment = environment;
         }
 
         /**
@@ -407,6 +429,35 @@ public final class Database implements AutoCloseable {
         public Builder password(String password) {
             this.password = password;
             return this;
+        }
+
+        /**
+         * Where each new connection takes its user name and password from, instead of
+         * {@link #password(String)}: a secret that rotates ({@link CredentialsSource#secretsManager}) or a source
+         * of your own. Asked whenever the pool opens a connection; when the server refuses a password the source
+         * is told, and a source that rotates has the connection retried until the connection timeout. The user
+         * it gives wins over {@link #user(String)}, which then only names the default database.
+         *
+         * @param credentials the source, or {@code null} for the user and password set here
+         * @return this builder
+         */
+        public Builder credentials(CredentialsSource credentials) {
+            this.credentials = credentials;
+            return origin("credentials", "credentials");
+        }
+
+        /**
+         * RDS IAM authentication: each new connection logs in as {@link #user(String)} with a token the AWS SDK
+         * makes (module {@code software.amazon.awssdk:rds}, an optional dependency) from the AWS credentials of
+         * the environment (in Lambda, the function's role, which needs {@code rds-db:connect}), reused while
+         * younger than 10 minutes. Requires {@link #sslMode(String) sslMode} {@code require} or stricter.
+         *
+         * @param region the database's AWS region, e.g. {@code eu-west-1}, or {@code null} to switch it off
+         * @return this builder
+         */
+        public Builder iamAuthentication(String region) {
+            this.iamRegion = region;
+            return origin("iamAuthentication", "iamAuthentication");
         }
 
         /**

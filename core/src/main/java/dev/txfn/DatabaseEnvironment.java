@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 final class DatabaseEnvironment {
     private static final String DATABASE_URL = "DATABASE_URL";
     private static final String SSL_ROOT_CERT = "sslrootcert";
+    private static final String PASSWORD_SECRET = "TXFN_PASSWORD_SECRET";
+    private static final String IAM_AUTH = "TXFN_IAM_AUTH";
 
     private DatabaseEnvironment() {
     }
@@ -24,7 +26,8 @@ final class DatabaseEnvironment {
         Objects.requireNonNull(env, "environment");
         Database.Builder builder = new Database.Builder(env);
         String url = value(env, DATABASE_URL);
-        if (url == null && value(env, "PGUSER") == null) {
+        String secret = value(env, PASSWORD_SECRET);
+        if (url == null && value(env, "PGUSER") == null && secret == null) {
             throw new InvalidConfigurationException(DATABASE_URL, "is not set, and neither is PGUSER");
         }
         PostgresUrl parsed = url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(url, DATABASE_URL);
@@ -57,11 +60,42 @@ final class DatabaseEnvironment {
             }
             builder.property("targetServerType", type);
         }
-        if (parsed.user() == null && value(env, "PGUSER") == null) {
+        if (parsed.user() == null && value(env, "PGUSER") == null && secret == null) {
             throw new InvalidConfigurationException(DATABASE_URL, "names no user, and PGUSER is not set");
         }
         overrides(builder, env);
+        credentials(builder, env);
         return builder;
+    }
+
+    /** {@code TXFN_PASSWORD_SECRET} or {@code TXFN_IAM_AUTH}; neither loads anything until a connection opens. */
+    private static void credentials(Database.Builder builder, Map<String, String> env) {
+        String secret = value(env, PASSWORD_SECRET);
+        String iam = value(env, IAM_AUTH);
+        boolean iamOn = false;
+        if (iam != null) {
+            switch (iam.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> iamOn = true;
+                case "false" -> iamOn = false;
+                default -> throw new InvalidConfigurationException(IAM_AUTH, "must be 'true' or 'false', was '"
+                        + iam + "'");
+            }
+        }
+        if (iamOn && secret != null) {
+            throw new InvalidConfigurationException(IAM_AUTH, "cannot be combined with " + PASSWORD_SECRET
+                    + "; choose one way to log in");
+        }
+        if (secret != null) {
+            builder.credentials(SecretsManagerCredentials.fromEnv(secret, PASSWORD_SECRET, env))
+                    .origin("credentials", PASSWORD_SECRET);
+        }
+        if (iamOn) {
+            String region = value(env, "AWS_REGION");
+            if (region == null) {
+                throw new InvalidConfigurationException("AWS_REGION", "is required with " + IAM_AUTH + "=true");
+            }
+            builder.iamAuthentication(region).origin("iamAuthentication", IAM_AUTH);
+        }
     }
 
     private static void overrides(Database.Builder builder, Map<String, String> env) {

@@ -3,7 +3,10 @@ package dev.txfn;
 import com.zaxxer.hikari.HikariConfig;
 import dev.txfn.internal.CaBundle;
 import dev.txfn.internal.ClasspathCaSocketFactory;
+import dev.txfn.internal.PoolCredentials;
 import dev.txfn.internal.PostgresUrl;
+import dev.txfn.internal.RdsIamCredentials;
+import dev.txfn.internal.SecretReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,16 +38,20 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
     private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MIN_MAX_LIFETIME = Duration.ofSeconds(30);
     private static final long MAX_VALIDATION_TIMEOUT_MS = 5_000;
+    private static final Set<String> IAM_SSL_MODES = Set.of("require", "verify-ca", "verify-full");
 
     static PoolTuning of(Database.Builder b) {
         PostgresUrl parsed = b.url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(b.url, b.nameOf("url"));
         String user = nonEmpty(b, "user", first(b.user, parsed.user()));
-        if (user == null) {
+        if (user == null && (b.credentials == null || b.iamRegion != null)) {
             throw invalid(b, "user", "is required, in a URL or with user(String)");
         }
         List<String> hosts = hosts(b, parsed);
         List<Integer> ports = ports(b, parsed, hosts.size());
         String database = first(nonEmpty(b, "database", first(b.database, parsed.database())), user);
+        if (database == null) {
+            throw invalid(b, "database", "is required when the user name comes from the credentials source");
+        }
         boolean lambda = b.lambda != null ? b.lambda : b.functionName != null;
         int poolSize = first(b.maximumPoolSize, lambda ? 1 : 10);
         if (poolSize < 1) {
@@ -76,6 +83,12 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         config.setJdbcUrl(baseUrl);
         config.setUsername(user);
         config.setPassword(first(b.password, parsed.password()));
+        // An IAM token is signed for one host: the first listed (the usual single endpoint).
+        CredentialsSource source = credentialsSource(b, parsed, hosts.get(0), ports.get(0), user);
+        if (source != null) {
+            config.setPassword(null);
+            config.setCredentialsProvider(new PoolCredentials(source));
+        }
         properties.forEach(config::addDataSourceProperty);
         // Jdbi believes a transaction is already open on an auto-commit-off connection and never commits.
         config.setAutoCommit(true);
@@ -212,6 +225,47 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
             ports.add(value);
         }
         return List.copyOf(ports);
+    }
+
+    /**
+     * The source of each new connection's credentials, or {@code null} for the fixed user and password (nothing
+     * of the AWS SDK or Jackson is loaded then). RDS IAM tokens travel as passwords in clear text unless the
+     * connection is encrypted, so IAM authentication requires sslmode require or stricter.
+     */
+    private static CredentialsSource credentialsSource(
+            Database.Builder b, PostgresUrl parsed, String host, int port, String user) {
+        boolean passwordGiven = first(b.password, parsed.password()) != null;
+        if (b.iamRegion != null) {
+            if (b.iamRegion.isBlank()) {
+                throw invalid(b, "iamAuthentication", "needs an AWS region, was empty");
+            }
+            if (b.credentials != null) {
+                throw invalid(b, "iamAuthentication", "cannot be combined with " + b.nameOf("credentials"));
+            }
+            if (passwordGiven) {
+                throw invalid(b, "iamAuthentication", "cannot be combined with a password (in the URL,"
+                        + " PGPASSWORD or password(String)); the token is the password");
+            }
+            String sslMode = first(b.sslMode, parsed.sslMode());
+            if (sslMode == null || !IAM_SSL_MODES.contains(sslMode)) {
+                throw invalid(b, "sslMode", "must be require, verify-ca or verify-full with IAM authentication"
+                        + " (the token is sent as the password), was " + (sslMode == null ? "unset (prefer)"
+                        : "'" + sslMode + "'"));
+            }
+            return new RdsIamCredentials(host, port, user, b.iamRegion.strip(), SecretReader.AwsKeys.of(
+                    env(b, "AWS_ACCESS_KEY_ID"), env(b, "AWS_SECRET_ACCESS_KEY"), env(b, "AWS_SESSION_TOKEN")),
+                    System::nanoTime);
+        }
+        if (b.credentials != null && passwordGiven) {
+            throw invalid(b, "credentials", "cannot be combined with a password (in the URL, PGPASSWORD or"
+                    + " password(String)); give one or the other");
+        }
+        return b.credentials;
+    }
+
+    private static String env(Database.Builder b, String variable) {
+        String value = b.environment.get(variable);
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static String checkHost(Database.Builder b, String host) {

@@ -211,6 +211,44 @@ class DatabaseEnvironmentTest {
                 "must be 'session' or 'transaction', was 'statement'");
     }
 
+    @Test
+    void passwordSecretIsReadPerConnectionNotWhenBuilding() {
+        // Nothing answers on port 1: building must not try.
+        try (Database db = Database.fromEnv(Map.of("DATABASE_URL", "postgres://db.example.com/orders",
+                "TXFN_PASSWORD_SECRET", "prod/orders-db", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "1"))) {
+            assertThat(hikari(db).getCredentialsProvider()).hasToString("Secrets Manager secret 'prod/orders-db'"
+                    + " (Lambda extension on 127.0.0.1:1, else AWS SDK)");
+            assertThat(hikari(db).getPassword()).isNull();
+            assertThat(db.user()).isNull();
+        }
+    }
+
+    @Test
+    void passwordSecretBesideAPasswordIsRefused() {
+        assertInvalid(Map.of("PGUSER", "u", "PGPASSWORD", "pw", "TXFN_PASSWORD_SECRET", "prod/db"),
+                "TXFN_PASSWORD_SECRET", "cannot be combined with a password");
+    }
+
+    @Test
+    void passwordSecretWithoutUserOrDatabaseNamesTheDatabase() {
+        assertInvalid(Map.of("PGHOST", "h", "TXFN_PASSWORD_SECRET", "prod/db"), "database",
+                "is required when the user name comes from the credentials source");
+    }
+
+    @Test
+    void malformedExtensionPortNamesTheVariable() {
+        assertInvalid(Map.of("PGUSER", "u", "TXFN_PASSWORD_SECRET", "prod/db",
+                "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "http"), "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+                "must be a port between 1 and 65535, was 'http'");
+    }
+
+    @Test
+    void staticPasswordPoolHasNoCredentialsProvider() {
+        try (Database db = Database.fromEnv(Map.of("PGUSER", "u", "PGPASSWORD", "pw"))) {
+            assertThat(hikari(db).getCredentialsProvider()).isNull();
+        }
+    }
+
     private static Map<String, String> with(String variable, String value) {
         Map<String, String> env = new HashMap<>();
         env.put("PGUSER", "u");

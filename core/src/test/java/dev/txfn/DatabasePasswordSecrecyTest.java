@@ -44,6 +44,19 @@ class DatabasePasswordSecrecyTest {
     }
 
     @Test
+    void credentialsSources() {
+        assertSecret(() -> Database.builder().host("h").database("d").credentials(CredentialsSource.of("u", SECRET))
+                .build());
+        assertSecret(() -> Database.builder().host("h").user("u").sslMode("require").iamAuthentication("eu-west-1")
+                .build());
+        InvalidConfigurationException both = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> Database.builder().url("postgres://u:" + SECRET + "@h/d")
+                        .credentials(CredentialsSource.of("u", SECRET)).build());
+        assertThat(both.getMessage()).startsWith("credentials: cannot be combined with a password")
+                .doesNotContain(SECRET);
+    }
+
+    @Test
     void sslPasswordPropertyIsNotInTheJdbcUrl() {
         assertSecret(() -> Database.builder().host("h").user("u").property("sslpassword", SECRET).build());
     }

@@ -91,6 +91,25 @@ class SensitiveValuesTest {
         assertThat(logged).doesNotContain(MARKER);
     }
 
+    @Test
+    void credentialsAndStaticSourcesNeverShowThePassword() {
+        assertThat(new Credentials("app", MARKER).toString()).isEqualTo("Credentials[user=app, password=***]");
+        assertThat(CredentialsSource.of("app", MARKER).toString()).doesNotContain(MARKER);
+        PostgresTestDatabase server = PostgresTestDatabase.shared();
+        String logged = capturingStandardError(() -> {
+            try (Database db = Database.builder().host(server.host()).port(server.port())
+                    .database("txfn_no_such_database").credentials(CredentialsSource.of(server.user(), MARKER))
+                    .connectionTimeout(Duration.ofMillis(500)).build()) {
+                Throwable failure = catchThrowable(() -> Tx.builder(db).listener(TxListener.logging()).build()
+                        .useTransaction(h -> h.execute("select 1")));
+                assertThat(failure).isInstanceOf(ConnectionRejectedException.class);
+                assertThat(stackTrace(failure)).doesNotContain(MARKER);
+                assertThat(db.toString()).doesNotContain(MARKER);
+            }
+        });
+        assertThat(logged).doesNotContain(MARKER);
+    }
+
     private static void assertNoMarker(HandleConsumer<RuntimeException> work, Class<? extends TxException> type) {
         String logged = capturingStandardError(() -> {
             Throwable failure = catchThrowable(() -> tx.useTransaction(work));

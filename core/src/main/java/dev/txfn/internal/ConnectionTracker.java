@@ -1,5 +1,6 @@
 package dev.txfn.internal;
 
+import dev.txfn.CredentialsSource;
 import dev.txfn.SettleReport;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -36,6 +38,9 @@ final class ConnectionTracker implements ConnectionFactory {
     private final DataSource dataSource;
     private final Consumer<Connection> evict;
     private final Map<Connection, Site> checkedOut = new ConcurrentHashMap<>();
+    /** The last refused-password failure reported to the credentials source, and what it answered. */
+    private final AtomicReference<Throwable> lastRejection = new AtomicReference<>();
+    private volatile boolean lastRereadVerdict;
 
     /** Where a connection went. */
     private record Site(Thread thread, long sinceNanos, Throwable takenAt) {
@@ -83,16 +88,34 @@ final class ConnectionTracker implements ConnectionFactory {
         if (attempt.deadline() != null) {
             budget = Math.min(budget, attempt.millisUntilDeadline());
         }
+        // A pool whose credentials come from a source is watched in slices even while it has connections: a
+        // refused password must reach the source while the pool keeps trying to add a connection.
+        CredentialsSource source = hikari.getCredentialsProvider() == null ? null : PoolCredentials.sourceOf(hikari);
         long endNanos = System.nanoTime() + budget * 1_000_000L;
         long slice = FIRST_SLICE_MILLIS;
+        int rereads = 0;
         while (true) {
             long left = Math.max(0, (endNanos - System.nanoTime()) / 1_000_000L);
-            boolean sliced = pool.getTotalConnections() == 0 && left > slice;
+            boolean sliced = (pool.getTotalConnections() == 0 || source != null) && left > slice;
             try {
                 return pool.getConnection(sliced ? slice : left);
             } catch (SQLTransientConnectionException e) {
-                if (FailureClassifier.connectionRejection(e) != null) {
-                    throw e;
+                Throwable rejection = FailureClassifier.connectionRejection(e);
+                if (rejection != null) {
+                    if (source == null || !FailureClassifier.isPasswordRejection(rejection)) {
+                        throw e;
+                    }
+                    Boolean retry = rereadAfter(source, rejection);
+                    if (retry == null || retry) {
+                        rereads += retry == null ? 0 : 1;
+                    } else {
+                        throw rereads == 0 ? e : new RejectedAfterRereadException(source, rereads, budget, e);
+                    }
+                    if (!sliced) {
+                        throw new RejectedAfterRereadException(source, Math.max(1, rereads), budget, e);
+                    }
+                    slice = Math.min(slice * 2, MAX_SLICE_MILLIS);
+                    continue;
                 }
                 if (!sliced) {
                     // HikariCP's message counts only the last slice; say what the whole wait was.
@@ -125,6 +148,22 @@ final class ConnectionTracker implements ConnectionFactory {
         } catch (RuntimeException e) {
             LOG.warn("evicting a connection failed", e);
         }
+    }
+
+    /**
+     * Tells {@code source} of a refused password once per failed connection attempt (HikariCP reports the last
+     * failure again to every waiter until its next attempt).
+     *
+     * @return whether the source will read afresh, or {@code null} when this failure was reported already
+     */
+    private Boolean rereadAfter(CredentialsSource source, Throwable rejection) {
+        Throwable previous = lastRejection.getAndSet(rejection);
+        if (previous == rejection) {
+            return lastRereadVerdict ? null : Boolean.FALSE;
+        }
+        boolean verdict = source.passwordRejected();
+        lastRereadVerdict = verdict;
+        return verdict;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.txfn.internal;
 
 import dev.txfn.CheckViolationException;
 import dev.txfn.ConnectionLostException;
+import dev.txfn.CredentialsUnavailableException;
 import dev.txfn.DatabaseException;
 import dev.txfn.DeadlockException;
 import dev.txfn.ForeignKeyViolationException;
@@ -86,6 +87,11 @@ public final class FailureClassifier {
      * @return the reason, never {@code null}
      */
     public static String reason(Throwable failure) {
+        CredentialsUnavailableException credentials = find(failure, CredentialsUnavailableException.class);
+        if (credentials != null) {
+            // The pool wraps it in "connection is not available"; what the operator must fix is the source.
+            return credentials.getMessage();
+        }
         SQLException deepest = null;
         Throwable root = failure;
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -119,6 +125,9 @@ public final class FailureClassifier {
                     && REJECTIONS.contains(sql.getSQLState())) {
                 return t;
             }
+            if (t instanceof CredentialsUnavailableException c && !c.isTransient()) {
+                return t; // a secret that does not exist or is malformed stays so
+            }
             if (t instanceof UnknownHostException || t instanceof SSLException
                     || t instanceof GeneralSecurityException || t instanceof FileNotFoundException) {
                 return t;
@@ -127,6 +136,36 @@ public final class FailureClassifier {
             if (t instanceof PSQLException p && p.getMessage() != null && p.getMessage().startsWith("The hostname ")
                     && p.getMessage().contains("could not be verified")) {
                 return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a rejection found by {@link #connectionRejection} is the server refusing the password: 28P01, or
+     * 28000, which RDS Proxy answers when the password it was given is not (or no longer) the secret's.
+     *
+     * @param rejection what {@link #connectionRejection} returned
+     * @return {@code true} for a refused password
+     */
+    public static boolean isPasswordRejection(Throwable rejection) {
+        return rejection instanceof SQLException sql
+                && ("28P01".equals(sql.getSQLState()) || "28000".equals(sql.getSQLState()));
+    }
+
+    /**
+     * The first cause of type {@code type} in {@code failure}'s chain.
+     *
+     * @param failure what was thrown
+     * @param type the type sought
+     * @param <T> the type sought
+     * @return the cause or {@code null}
+     */
+    public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -58,6 +58,10 @@ public final class PoolStarter {
                 }
             }
         }
+        // Null-checked first, so that a pool with a fixed password does not even load PoolCredentials.
+        if (config.getCredentialsProvider() != null && config.getCredentialsProvider() instanceof PoolCredentials c) {
+            c.poolStarted();
+        }
         if (pool.getHikariPoolMXBean() == null) {
             // A lazily started pool would read the property after it was restored, and validate every borrow.
             pool.close();

@@ -358,7 +358,10 @@ public final class TransactionRunner implements Tx {
         Throwable rejection = FailureClassifier.connectionRejection(e);
         if (rejection != null) {
             String state = rejection instanceof SQLException r ? r.getSQLState() : null;
-            return new ConnectionRejectedException(reason + "; could not connect for attempt " + attempt.number(),
+            RejectedAfterRereadException reread = FailureClassifier.find(e, RejectedAfterRereadException.class);
+            String note = reread == null ? "" : "; " + reread.getMessage();
+            return new ConnectionRejectedException(reason + note + "; could not connect for attempt "
+                    + attempt.number(),
                     state != null ? state : sql == null ? null : sql.getSQLState(), e);
         }
         String state = sql == null ? null : sql.getSQLState();

@@ -118,7 +118,8 @@ record ClassLoadCensus(int total, int jdkArchive, int jdkModules, int appArchive
                 "io.leangen.geantyref.=geantyref (Jdbi)", "org.antlr.=ANTLR (Jdbi)",
                 "dev.txfn.bench.=bench handler", "dev.txfn.lambda.=txfn adapter",
                 "dev.txfn.=txfn core", "com.fasterxml.jackson.=Jackson", "com.amazonaws.=AWS Lambda libraries",
-                "org.slf4j.=SLF4J", "org.crac.=CRaC").forEach(entry -> {
+                "org.slf4j.=SLF4J", "org.crac.=CRaC",
+                "software.amazon.awssdk.=AWS SDK").forEach(entry -> {
                     int eq = entry.indexOf('=');
                     libraries.put(entry.substring(0, eq), entry.substring(eq + 1));
                 });

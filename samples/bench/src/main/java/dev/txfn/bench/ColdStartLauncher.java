@@ -38,6 +38,7 @@ final class ColdStartLauncher {
     private final String classPath;
     private final String jdbcUrl;
     private final Path workDir;
+    private final Map<Class<?>, Map<String, String>> extraEnvironment;
 
     /**
      * A launcher of children on {@code classPath}.
@@ -47,10 +48,24 @@ final class ColdStartLauncher {
      * @param workDir an owner-only directory for the children's standard error
      */
     ColdStartLauncher(String classPath, String jdbcUrl, Path workDir) {
+        this(classPath, jdbcUrl, workDir, Map.of());
+    }
+
+    /**
+     * A launcher whose children of some main classes get extra environment variables.
+     *
+     * @param classPath the bench jar (or class path) the children load from
+     * @param jdbcUrl where the children connect
+     * @param workDir an owner-only directory for the children's standard error
+     * @param extraEnvironment by main class, variables set in addition (or instead of {@code DATABASE_URL})
+     */
+    ColdStartLauncher(String classPath, String jdbcUrl, Path workDir,
+            Map<Class<?>, Map<String, String>> extraEnvironment) {
         this.java = Path.of(System.getProperty("java.home"), "bin", "java");
         this.classPath = classPath;
         this.jdbcUrl = jdbcUrl;
         this.workDir = workDir;
+        this.extraEnvironment = Map.copyOf(extraEnvironment);
     }
 
     /**
@@ -74,6 +89,7 @@ final class ColdStartLauncher {
         Map<String, String> env = builder.environment();
         env.put(ColdStartProbe.URL_VARIABLE, jdbcUrl);
         env.put("AWS_LAMBDA_FUNCTION_NAME", "txfn-bench-cold-start"); // what Lambda sets: txfn tunes for it
+        env.putAll(extraEnvironment.getOrDefault(mainClass, Map.of()));
         long spawn = System.nanoTime();
         Process process = builder.start();
         try {

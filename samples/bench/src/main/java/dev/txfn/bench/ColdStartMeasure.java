@@ -36,6 +36,8 @@ public final class ColdStartMeasure implements Measure {
         RAW_JDBC(Implementation.RAW_JDBC.key(), ColdStartRawJdbc.class),
         JDBI(Implementation.JDBI.key(), ColdStartJdbi.class),
         TXFN(Implementation.TXFN.key(), ColdStartTxfn.class),
+        TXFN_SECRET_EXTENSION("txfn, password from Secrets Manager via the Lambda extension", ColdStartTxfnSecret.class),
+        TXFN_SECRET_SDK("txfn, password from Secrets Manager via the AWS SDK", ColdStartTxfnSecret.WithoutExtension.class),
         TXFN_LAMBDA_NO_WARM_UP("txfn + Lambda adapter, no warm-up", ColdStartTxfnLambdaNoWarmUp.class),
         TXFN_LAMBDA("txfn + Lambda adapter", ColdStartTxfnLambda.class);
 
@@ -62,7 +64,11 @@ public final class ColdStartMeasure implements Measure {
     public String description() {
         return "A fresh JVM (`java -cp bench.jar <main>`) from process spawn to the first transaction's result, for a"
                 + " minimal handler with raw JDBC (connection opened on the first request), Jdbi + HikariCP (pool of"
-                + " one), txfn's core (`Database.fromEnv()`, `tx.readOnly`), and txfn with the Lambda adapter (an"
+                + " one), txfn's core (`Database.fromEnv()`, `tx.readOnly`), the same with the password in Secrets"
+                + " Manager (`TXFN_PASSWORD_SECRET`, read on the first connection through the Lambda extension, or"
+                + " with the AWS SDK when no extension answers; both played by a loopback HTTP server of the parent"
+                + " that answers at once, so the figures are the client side's cost: class loading and one local"
+                + " request), and txfn with the Lambda adapter (an"
                 + " `HttpApiHandler` with one route, called with an `APIGatewayV2HTTPEvent` and a `LocalContext`),"
                 + " with its resources from `LambdaResources.of(Database.fromEnv())` (no warm-up) and as deployed,"
                 + " from `LambdaResources.fromEnv()` (which starts `Tx.warmUp()`)."
@@ -76,11 +82,16 @@ public final class ColdStartMeasure implements Measure {
     @Override
     public List<CaseResult> run(BenchContext context, boolean quick) throws Exception {
         int runs = quick ? 3 : 10;
+        ColdStartSecretEndpoint secrets = null;
         Path work = Files.createTempDirectory("txfn-cold-start",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             String classPath = classPath();
-            ColdStartLauncher launcher = new ColdStartLauncher(classPath, context.database().direct().jdbcUrl(), work);
+            String jdbcUrl = context.database().direct().jdbcUrl();
+            secrets = ColdStartSecretEndpoint.start(jdbcUrl);
+            ColdStartLauncher launcher = new ColdStartLauncher(classPath, jdbcUrl, work, Map.of(
+                    ColdStartTxfnSecret.class, secrets.extensionEnvironment(jdbcUrl),
+                    ColdStartTxfnSecret.WithoutExtension.class, secrets.sdkEnvironment(jdbcUrl)));
             // Page the jar and the JDK in; not counted. Quick runs warm up with the baseline alone.
             for (Variant v : quick ? List.of(Variant.RAW_JDBC) : List.of(Variant.values())) {
                 launcher.run(v.main, List.of());
@@ -125,6 +136,9 @@ public final class ColdStartMeasure implements Measure {
                             sharedC1)));
             return withNote(results, notes);
         } finally {
+            if (secrets != null) {
+                secrets.close();
+            }
             deleteTree(work);
         }
     }
