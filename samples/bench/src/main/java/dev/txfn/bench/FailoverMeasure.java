@@ -69,7 +69,9 @@ public final class FailoverMeasure implements Measure {
                 + " and the endpoint goes on naming it for a while, then names the new writer. *Connections cut*:"
                 + " the endpoint is repointed and every connection through it cut at once. Time from the endpoint"
                 + " naming the writable server to each implementation's first successful write (median of the"
-                + " trials; – when a trial saw none before giving up), and the errors the callers saw.";
+                + " trials; – when a trial saw none before giving up), and the errors the callers saw: after the"
+                + " switch, until every implementation has written again (and 200 ms more) or the trial gives up"
+                + " (10 s with `--quick`, else 20 s).";
     }
 
     @Override
