@@ -50,7 +50,8 @@ public final class BenchMain {
                 new CpuCostMeasure(),
                 new ColdStartMeasure(),
                 new DdlUnderLoadMeasure(),
-                new PoolerFanOutMeasure());
+                new PoolerFanOutMeasure(),
+                new FailoverMeasure());
     }
 
     /**
