@@ -1,9 +1,11 @@
 package dev.txfn.samples.tenants;
 
 import dev.txfn.Database;
+import dev.txfn.InvalidConfigurationException;
 import dev.txfn.TxException;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalHttpServer;
+import dev.txfn.lambda.LocalJwtVerifier;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.List;
@@ -23,6 +25,11 @@ import org.flywaydb.core.api.FlywayException;
  *       {@code postgres} and connects as the application role {@value #DEFAULT_APP_ROLE}; otherwise it connects
  *       as the environment says ({@link Database#fromEnv()}: give the application role, and run {@code migrate}
  *       as an administrator first).
+ *       Every route needs a tenant: requests carry {@code Authorization: Bearer <token>}, verified with the key
+ *       in {@code TXFN_LOCAL_JWT_SECRET} (HS256) or {@code TXFN_LOCAL_JWT_PUBLIC_KEY}, as API Gateway's JWT
+ *       authorizer verifies them in AWS; {@code serve} refuses to start without one.
+ *   <li>{@code token <tenant> [subject]}: prints a token for {@code tenant}, valid for an hour, signed with
+ *       {@code TXFN_LOCAL_JWT_SECRET}, for trying the local server with curl.
  *   <li>{@code migrate}: applies the Flyway migrations to the database the environment names, as an
  *       administrator that may create roles, and exits. {@code TENANTS_OWNER_ROLE} and
  *       {@code TENANTS_APP_ROLE} override the role names.
@@ -61,6 +68,13 @@ public final class Main {
                 case "serve":
                     serve(env, out);
                     return 0;
+                case "token":
+                    if (args.length < 2 || args.length > 3) {
+                        err.println("usage: java -jar tenants-api.jar token <tenant> [subject]");
+                        return 2;
+                    }
+                    out.println(LocalTokens.sign(env, args[1], args.length == 3 ? args[2] : "user-of-" + args[1]));
+                    return 0;
                 case "migrate":
                     try (Database db = Database.fromEnv(env)) {
                         migrate(db, role(env, "TENANTS_OWNER_ROLE", DEFAULT_OWNER_ROLE),
@@ -68,7 +82,7 @@ public final class Main {
                     }
                     return 0;
                 default:
-                    err.println("usage: java -jar tenants-api.jar [serve | migrate]");
+                    err.println("usage: java -jar tenants-api.jar [serve | token <tenant> [subject] | migrate]");
                     return 2;
             }
         } catch (TxException | IllegalArgumentException e) {
@@ -85,6 +99,10 @@ public final class Main {
 
     private static void serve(Map<String, String> env, PrintStream out) throws InterruptedException {
         int port = port(env);
+        LocalJwtVerifier verifier = LocalJwtVerifier.fromEnv(env).orElseThrow(() -> new InvalidConfigurationException(
+                LocalJwtVerifier.SECRET_VARIABLE, "is not set, nor " + LocalJwtVerifier.PUBLIC_KEY_VARIABLE
+                        + ": every route needs a tenant from a bearer token; export"
+                        + " TXFN_LOCAL_JWT_SECRET=$(openssl rand -hex 32) and sign tokens with `token <tenant>`"));
         LocalPostgres local = null;
         Database db;
         if (DATABASE_VARIABLES.stream().map(env::get).anyMatch(v -> v != null && !v.isBlank())) {
@@ -100,7 +118,7 @@ public final class Main {
             db = Database.builder().host("127.0.0.1").port(local.port()).database("postgres")
                     .user(DEFAULT_APP_ROLE).applicationName("tenants-api-local").build();
         }
-        LocalHttpServer server = LocalHttpServer.start(new TenantsApi(LambdaResources.of(db)), port);
+        LocalHttpServer server = LocalHttpServer.start(new TenantsApi(LambdaResources.of(db)), port, verifier);
         out.println("tenants API on http://localhost:" + server.port() + " (Ctrl-C stops it)");
         LocalPostgres embedded = local;
         CountDownLatch stopped = new CountDownLatch(1);
