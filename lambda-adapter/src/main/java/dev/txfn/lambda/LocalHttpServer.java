@@ -163,9 +163,8 @@ public final class LocalHttpServer implements AutoCloseable {
                 response = APIGatewayV2HTTPResponse.builder().withStatusCode(401)
                         .withHeaders(Map.of("Content-Type", "application/problem+json",
                                 "WWW-Authenticate", "Bearer error=\"invalid_token\""))
-                        .withBody(Json.encode(Map.of("type", "about:blank", "title", "Unauthorized", "status", 401,
-                                "detail", e.getMessage(), "instance", exchange.getRequestURI().getRawPath(),
-                                "requestId", context.getAwsRequestId())))
+                        .withBody(Json.encode(refusal(e.getMessage(), exchange.getRequestURI().getRawPath(),
+                                context.getAwsRequestId())))
                         .build();
             } catch (RuntimeException e) {
                 // What API Gateway answers when the function itself fails.
@@ -229,6 +228,18 @@ public final class LocalHttpServer implements AutoCloseable {
                         .withHttp(http)
                         .build())
                 .build();
+    }
+
+    /** The problem body of a refused token, in the members' usual order. */
+    private static Map<String, Object> refusal(String detail, String path, String requestId) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Unauthorized");
+        problem.put("status", 401);
+        problem.put("detail", detail);
+        problem.put("instance", path);
+        problem.put("requestId", requestId);
+        return problem;
     }
 
     /** The verified claims of the bearer token; {@code null} without an {@code Authorization} header. */
