@@ -47,7 +47,7 @@ public abstract class HttpApiHandler implements RequestHandler<APIGatewayV2HTTPE
      * @param routes the routes
      */
     protected HttpApiHandler(LambdaResources resources, HttpRoutes routes) {
-        this.dispatcher = new HttpDispatcher(routes.table(), routes.maxBodyBytes(),
+        this.dispatcher = new HttpDispatcher(routes.table(), routes.maxBodyBytes(), routes.claimSettings(),
                 new InvocationRunner(resources.tx(), resources.settings(), "http"));
     }
 

@@ -95,6 +95,17 @@ public final class HttpProblem extends RuntimeException {
     }
 
     /**
+     * A 401 Unauthorized with {@code WWW-Authenticate: Bearer}: the request does not say, or does not prove, who
+     * sent it.
+     *
+     * @param detail what is missing or wrong, for the client; never the token or a claim's value
+     * @return the problem
+     */
+    public static HttpProblem unauthorized(String detail) {
+        return of(401, "Unauthorized", detail).withHeader("WWW-Authenticate", "Bearer");
+    }
+
+    /**
      * A 404 Not Found.
      *
      * @param detail what was not found

@@ -44,6 +44,7 @@ public final class HttpRequest {
     private final String text;
     private final String requestId;
     private final String principal;
+    private final Map<String, Object> claims;
 
     private HttpRequest(Builder b) {
         this.method = b.method;
@@ -58,6 +59,7 @@ public final class HttpRequest {
         this.body = b.text != null ? b.text.getBytes(StandardCharsets.UTF_8) : b.body;
         this.requestId = b.requestId;
         this.principal = b.principal;
+        this.claims = Collections.unmodifiableMap(new LinkedHashMap<>(b.claims));
     }
 
     /**
@@ -323,6 +325,37 @@ public final class HttpRequest {
         return Optional.ofNullable(principal);
     }
 
+    /**
+     * The claims the authorizer vouched for, as the event carries them:
+     * <ul>
+     *   <li>HTTP API with a JWT authorizer: {@code requestContext.authorizer.jwt.claims}; API Gateway hands every
+     *       claim over as text (a number as its digits, a list as {@code [a b]});</li>
+     *   <li>HTTP API with a Lambda authorizer: its context ({@code requestContext.authorizer.lambda}), strings,
+     *       numbers, booleans, lists and maps as the authorizer returned them;</li>
+     *   <li>REST API: a Cognito user-pool authorizer's {@code claims}, or else a Lambda authorizer's context
+     *       ({@code requestContext.authorizer}, with {@code principalId});</li>
+     *   <li>{@link LocalHttpServer}: the claims of the verified bearer token, rendered as an HTTP API's JWT
+     *       authorizer renders them.</li>
+     * </ul>
+     * {@link ClaimSetting} turns a claim into a transaction setting.
+     *
+     * @return an unmodifiable map, empty when no authorizer vouched for the caller
+     */
+    public Map<String, Object> claims() {
+        return claims;
+    }
+
+    /**
+     * One claim, if it is a string.
+     *
+     * @param name the claim name, case-sensitive
+     * @return the value; empty when absent or not a string (see {@link #claims()} for every value as it came)
+     */
+    public Optional<String> claim(String name) {
+        return claims.get(Objects.requireNonNull(name, "name")) instanceof String value ? Optional.of(value)
+                : Optional.empty();
+    }
+
     @Override
     public String toString() {
         return method + " " + path + (requestId.isEmpty() ? "" : " (" + requestId + ")");
@@ -340,6 +373,7 @@ public final class HttpRequest {
         private String text;
         private String requestId = "";
         private String principal;
+        private final Map<String, Object> claims = new LinkedHashMap<>();
 
         private Builder(String method, String path) {
             this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -440,6 +474,33 @@ public final class HttpRequest {
          */
         public Builder principal(String principal) {
             this.principal = principal == null || principal.isEmpty() ? null : principal;
+            return this;
+        }
+
+        /**
+         * Adds a claim the authorizer vouched for, replacing one of the same name.
+         *
+         * @param name the claim name
+         * @param value a string, number, boolean, list or map
+         * @return this builder
+         */
+        public Builder claim(String name, Object value) {
+            claims.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Adds every claim of a map, skipping {@code null} names and values.
+         *
+         * @param all the claims
+         * @return this builder
+         */
+        public Builder claims(Map<String, ?> all) {
+            Objects.requireNonNull(all, "claims").forEach((name, value) -> {
+                if (name != null && value != null) {
+                    claims.put(name, value);
+                }
+            });
             return this;
         }
 

@@ -36,6 +36,8 @@ import java.util.Objects;
  *   <caption>status by cause</caption>
  *   <tr><td>400</td><td>malformed JSON, wrong types, bad path or query number (member {@code field} names
  *       it); body bytes not valid in their declared charset (UTF-8 by default)</td></tr>
+ *   <tr><td>401</td><td>a {@linkplain Builder#claimSetting(ClaimSetting) claim setting}'s claim missing or
+ *       invalid; {@code WWW-Authenticate: Bearer}</td></tr>
  *   <tr><td>404</td><td>no route for the path, or {@link HttpProblem#notFound(String)}</td></tr>
  *   <tr><td>405</td><td>a route for the path, not for the method; {@code Allow} lists those that are</td></tr>
  *   <tr><td>413</td><td>body larger than {@link Builder#maxBodyBytes(int)} (decoded bytes)</td></tr>
@@ -55,6 +57,11 @@ import java.util.Objects;
  * </table>
  * Bodies are checked (413, 415, 400) before the route runs, so a bad body never causes database work.
  *
+ * <p><b>Claims as settings.</b> {@link Builder#claimSetting(ClaimSetting)} turns an authorizer claim into a
+ * transaction-local setting of every transaction the route runs, e.g. {@code tenant_id} into
+ * {@code SET LOCAL app.tenant_id} for row-level security; a request without a required claim, or with one that is
+ * not a valid value, is answered 401 before the body is decoded and the route runs, with no database work.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class HttpRoutes {
@@ -63,10 +70,12 @@ public final class HttpRoutes {
 
     private final RouteTable table;
     private final int maxBodyBytes;
+    private final List<ClaimSetting> claimSettings;
 
-    private HttpRoutes(RouteTable table, int maxBodyBytes) {
+    private HttpRoutes(RouteTable table, int maxBodyBytes, List<ClaimSetting> claimSettings) {
         this.table = table;
         this.maxBodyBytes = maxBodyBytes;
+        this.claimSettings = List.copyOf(claimSettings);
     }
 
     /**
@@ -87,6 +96,15 @@ public final class HttpRoutes {
         return maxBodyBytes;
     }
 
+    /**
+     * The claim settings every route's transactions carry, in the order they were added.
+     *
+     * @return an unmodifiable list, empty when there are none
+     */
+    public List<ClaimSetting> claimSettings() {
+        return claimSettings;
+    }
+
     RouteTable table() {
         return table;
     }
@@ -95,6 +113,7 @@ public final class HttpRoutes {
     public static final class Builder {
         private final List<RouteTable.Route> routes = new ArrayList<>();
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private final List<ClaimSetting> claimSettings = new ArrayList<>();
 
         private Builder() {
         }
@@ -272,6 +291,28 @@ public final class HttpRoutes {
         }
 
         /**
+         * Makes a claim of the authorizer a transaction-local setting of every transaction of every route (the
+         * ones added before and after this call alike): each invocation's {@code Tx} carries it, whatever options
+         * the route passes. A request without a {@linkplain ClaimSetting#required required} claim, or with an
+         * invalid one, is answered 401 before the route runs.
+         *
+         * @param claimSetting which claim becomes which setting
+         * @return this builder
+         * @throws IllegalArgumentException if another claim setting already names the same setting
+         */
+        public Builder claimSetting(ClaimSetting claimSetting) {
+            Objects.requireNonNull(claimSetting, "claimSetting");
+            for (ClaimSetting other : claimSettings) {
+                if (other.setting().equals(claimSetting.setting())) {
+                    throw new IllegalArgumentException("setting " + claimSetting.setting()
+                            + " already comes from claim " + other.claim());
+                }
+            }
+            claimSettings.add(claimSetting);
+            return this;
+        }
+
+        /**
          * Builds the routes.
          *
          * @return the immutable routes
@@ -279,7 +320,7 @@ public final class HttpRoutes {
          *     the same shape ({@code /a/{x}} and {@code /a/{y}})
          */
         public HttpRoutes build() {
-            return new HttpRoutes(RouteTable.of(routes), maxBodyBytes);
+            return new HttpRoutes(RouteTable.of(routes), maxBodyBytes, claimSettings);
         }
 
         private Builder add(String method, String template, RouteTable.Endpoint endpoint) {

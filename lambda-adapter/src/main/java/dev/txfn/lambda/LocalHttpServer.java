@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.txfn.lambda.internal.ApiGatewayEvents;
 import dev.txfn.lambda.internal.BodyText;
+import dev.txfn.lambda.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,6 +49,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Bearer tokens.</b> Started with a {@link LocalJwtVerifier}, the server does what an HTTP API's JWT
+ * authorizer does: a request with {@code Authorization: Bearer <token>} has its token verified, and its claims
+ * are put in {@code requestContext.authorizer.jwt.claims} (all as text, as API Gateway renders them) and
+ * {@code scopes} (from the {@code scope} claim), where {@link HttpRequest#claims()} and {@link ClaimSetting}
+ * find them exactly as in a deployed function. A forged, expired or malformed token, or an {@code Authorization}
+ * header that is not a bearer token, is answered 401 {@code application/problem+json} with
+ * {@code WWW-Authenticate: Bearer error="invalid_token"} without calling the handler (API Gateway answers
+ * {@code {"message":"Unauthorized"}} there); the log line says why, never the token. A request without an
+ * {@code Authorization} header reaches the handler without claims, so routes that require one answer 401.
+ *
  * <p>Listens on the loopback address only. Thread-safe; {@link #close()} may be called from any thread.
  */
 public final class LocalHttpServer implements AutoCloseable {
@@ -58,11 +69,14 @@ public final class LocalHttpServer implements AutoCloseable {
     private final HttpApiHandler handler;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LocalJwtVerifier verifier;
 
-    private LocalHttpServer(HttpApiHandler handler, HttpServer server, ExecutorService executor) {
+    private LocalHttpServer(HttpApiHandler handler, HttpServer server, ExecutorService executor,
+            LocalJwtVerifier verifier) {
         this.handler = handler;
         this.server = server;
         this.executor = executor;
+        this.verifier = verifier;
     }
 
     /**
@@ -75,6 +89,21 @@ public final class LocalHttpServer implements AutoCloseable {
      * @throws IllegalArgumentException if the port is out of range
      */
     public static LocalHttpServer start(HttpApiHandler handler, int port) {
+        return start(handler, port, null);
+    }
+
+    /**
+     * Starts serving {@code handler} on {@code 127.0.0.1:port}, verifying bearer tokens with {@code verifier} and
+     * handing their claims to the handler as an HTTP API's JWT authorizer does.
+     *
+     * @param handler the handler
+     * @param port the port, or 0 for an ephemeral one (see {@link #port()})
+     * @param verifier the token verifier, or {@code null} to pass requests without claims
+     * @return the running server
+     * @throws UncheckedIOException if the port cannot be bound
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public static LocalHttpServer start(HttpApiHandler handler, int port, LocalJwtVerifier verifier) {
         Objects.requireNonNull(handler, "handler");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
@@ -90,7 +119,7 @@ public final class LocalHttpServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        LocalHttpServer local = new LocalHttpServer(handler, server, executor);
+        LocalHttpServer local = new LocalHttpServer(handler, server, executor, verifier);
         server.createContext("/", local::serve);
         server.setExecutor(executor);
         server.start();
@@ -119,7 +148,24 @@ public final class LocalHttpServer implements AutoCloseable {
             LocalContext context = LocalContext.create();
             APIGatewayV2HTTPResponse response;
             try {
-                response = handler.handleWithEncodedPath(event(exchange, context.getAwsRequestId()), context);
+                APIGatewayV2HTTPEvent event = event(exchange, context.getAwsRequestId());
+                Map<String, String> claims = verifier == null ? null
+                        : claims(event.getHeaders().get("authorization"));
+                if (claims != null) {
+                    event.getRequestContext().setAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                            .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                    .withClaims(claims).withScopes(scopes(claims.get("scope"))).build())
+                            .build());
+                }
+                response = handler.handleWithEncodedPath(event, context);
+            } catch (LocalJwtVerifier.InvalidTokenException e) {
+                LOG.info("request {} refused: {}", context.getAwsRequestId(), e.getMessage());
+                response = APIGatewayV2HTTPResponse.builder().withStatusCode(401)
+                        .withHeaders(Map.of("Content-Type", "application/problem+json",
+                                "WWW-Authenticate", "Bearer error=\"invalid_token\""))
+                        .withBody(Json.encode(refusal(e.getMessage(), exchange.getRequestURI().getRawPath(),
+                                context.getAwsRequestId())))
+                        .build();
             } catch (RuntimeException e) {
                 // What API Gateway answers when the function itself fails.
                 LOG.error("handler failed on request {}", context.getAwsRequestId(), e);
@@ -182,6 +228,34 @@ public final class LocalHttpServer implements AutoCloseable {
                         .withHttp(http)
                         .build())
                 .build();
+    }
+
+    /** The problem body of a refused token, in the members' usual order. */
+    private static Map<String, Object> refusal(String detail, String path, String requestId) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Unauthorized");
+        problem.put("status", 401);
+        problem.put("detail", detail);
+        problem.put("instance", path);
+        problem.put("requestId", requestId);
+        return problem;
+    }
+
+    /** The verified claims of the bearer token; {@code null} without an {@code Authorization} header. */
+    private Map<String, String> claims(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String[] parts = authorization.strip().split("\\s+", 2);
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+            throw new LocalJwtVerifier.InvalidTokenException("the Authorization header is not a bearer token");
+        }
+        return new LinkedHashMap<>(verifier.verify(parts[1]));
+    }
+
+    private static List<String> scopes(String scope) {
+        return scope == null || scope.isBlank() ? null : List.of(scope.strip().split("\\s+"));
     }
 
     /** What an HTTP API puts in {@code cookies}: each pair of each {@code Cookie} header. */

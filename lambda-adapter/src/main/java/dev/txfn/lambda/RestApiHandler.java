@@ -42,7 +42,7 @@ public abstract class RestApiHandler
      * @param routes the routes
      */
     protected RestApiHandler(LambdaResources resources, HttpRoutes routes) {
-        this.dispatcher = new HttpDispatcher(routes.table(), routes.maxBodyBytes(),
+        this.dispatcher = new HttpDispatcher(routes.table(), routes.maxBodyBytes(), routes.claimSettings(),
                 new InvocationRunner(resources.tx(), resources.settings(), "http"));
     }
 

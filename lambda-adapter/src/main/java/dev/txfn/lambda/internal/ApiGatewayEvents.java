@@ -71,7 +71,8 @@ public final class ApiGatewayEvents {
         }
         return new RawHttpRequest(method.toUpperCase(Locale.ROOT),
                 encodedPath ? RequestPath.ofEncoded(path) : RequestPath.ofDecoded(path), query, headers,
-                event.getBody(), event.getIsBase64Encoded(), principal(context.getAuthorizer()));
+                event.getBody(), event.getIsBase64Encoded(), principal(context.getAuthorizer()),
+                claims(context.getAuthorizer()));
     }
 
     /**
@@ -94,7 +95,8 @@ public final class ApiGatewayEvents {
         return new RawHttpRequest(method.toUpperCase(Locale.ROOT), RequestPath.ofEncoded(path), query,
                 lowerCase(event.getHeaders(), event.getMultiValueHeaders()), event.getBody(),
                 Boolean.TRUE.equals(event.getIsBase64Encoded()),
-                event.getRequestContext() == null ? null : principal(event.getRequestContext().getAuthorizer()));
+                event.getRequestContext() == null ? null : principal(event.getRequestContext().getAuthorizer()),
+                event.getRequestContext() == null ? Map.of() : claims(event.getRequestContext().getAuthorizer()));
     }
 
     /**
@@ -131,6 +133,44 @@ public final class ApiGatewayEvents {
         }
         return authorizer.get("claims") instanceof Map<?, ?> claims && claims.get("sub") instanceof String sub
                 ? nonEmpty(sub) : null;
+    }
+
+    /**
+     * The claims an HTTP API's authorizer vouched for: the JWT authorizer's claims (all text, as API Gateway
+     * renders them), else a Lambda authorizer's context; empty for IAM or no authorizer.
+     */
+    private static Map<String, Object> claims(APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer) {
+        if (authorizer == null) {
+            return Map.of();
+        }
+        if (authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
+            return withoutNulls(authorizer.getJwt().getClaims());
+        }
+        return authorizer.getLambda() == null ? Map.of() : withoutNulls(authorizer.getLambda());
+    }
+
+    /**
+     * The claims a REST API's authorizer vouched for: a Cognito user-pool authorizer's {@code claims}, else the
+     * Lambda authorizer's context, which is the authorizer map itself ({@code principalId} included).
+     */
+    private static Map<String, Object> claims(Map<String, Object> authorizer) {
+        if (authorizer == null) {
+            return Map.of();
+        }
+        if (authorizer.get("claims") instanceof Map<?, ?> cognito) {
+            return withoutNulls(cognito);
+        }
+        return withoutNulls(authorizer);
+    }
+
+    private static Map<String, Object> withoutNulls(Map<?, ?> map) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (k instanceof String name && v != null) {
+                result.put(name, v);
+            }
+        });
+        return result;
     }
 
     private static String nonEmpty(String value) {

@@ -1,6 +1,8 @@
 package dev.txfn.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.txfn.Tx;
+import dev.txfn.lambda.ClaimSetting;
 import dev.txfn.lambda.HttpProblem;
 import dev.txfn.lambda.HttpRequest;
 import dev.txfn.lambda.HttpResponse;
@@ -24,6 +26,7 @@ public final class HttpDispatcher {
 
     private final RouteTable table;
     private final int maxBodyBytes;
+    private final List<ClaimSetting> claimSettings;
     private final InvocationRunner runner;
 
     /**
@@ -31,11 +34,14 @@ public final class HttpDispatcher {
      *
      * @param table the routes
      * @param maxBodyBytes the body limit in decoded bytes
+     * @param claimSettings the claims that become settings of every transaction
      * @param runner the invocation lifecycle
      */
-    public HttpDispatcher(RouteTable table, int maxBodyBytes, InvocationRunner runner) {
+    public HttpDispatcher(RouteTable table, int maxBodyBytes, List<ClaimSetting> claimSettings,
+            InvocationRunner runner) {
         this.table = Objects.requireNonNull(table, "table");
         this.maxBodyBytes = maxBodyBytes;
+        this.claimSettings = List.copyOf(claimSettings);
         this.runner = Objects.requireNonNull(runner, "runner");
     }
 
@@ -82,8 +88,9 @@ public final class HttpDispatcher {
             }
             HttpRequest request = request(raw, found, requestId);
             RouteTable.Endpoint endpoint = found.route().endpoint();
+            Tx tx = SettingsTx.of(inv.tx(), settings(request)); // 401 before the body is looked at
             Object body = endpoint.bodyType() == null ? null : decodeBody(request, endpoint.bodyType());
-            HttpResponse response = endpoint.call(request, body, inv.tx());
+            HttpResponse response = endpoint.call(request, body, tx);
             if (response == null) {
                 throw new IllegalStateException("route " + found.route().method() + " " + found.route().template()
                         + " returned null instead of an HttpResponse");
@@ -109,6 +116,18 @@ public final class HttpDispatcher {
         }
     }
 
+    /** The invocation's settings from its claims; throws the 401 of the first claim that is missing or invalid. */
+    private Map<String, String> settings(HttpRequest request) {
+        if (claimSettings.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (ClaimSetting claimSetting : claimSettings) {
+            claimSetting.valueFor(request).ifPresent(value -> settings.put(claimSetting.setting(), value));
+        }
+        return settings;
+    }
+
     private HttpRequest request(RawHttpRequest raw, RouteTable.Found found, String requestId) {
         if (decodedLength(raw.body(), raw.base64()) > maxBodyBytes) {
             throw HttpProblem.of(413, "Content Too Large", "the body must not exceed " + maxBodyBytes + " bytes");
@@ -116,7 +135,8 @@ public final class HttpDispatcher {
         HttpRequest.Builder builder = HttpRequest.builder(raw.method(), raw.path().encoded())
                 .route(found.route().template())
                 .requestId(requestId)
-                .principal(raw.principal());
+                .principal(raw.principal())
+                .claims(raw.claims());
         found.params().forEach(builder::pathParam);
         raw.query().forEach((name, values) -> values.forEach(value -> builder.query(name, value)));
         raw.headers().forEach(builder::header);

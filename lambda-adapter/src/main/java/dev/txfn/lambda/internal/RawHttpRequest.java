@@ -1,5 +1,7 @@
 package dev.txfn.lambda.internal;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,9 +19,10 @@ import java.util.Objects;
  * @param body the body as carried by the event, or {@code null}
  * @param base64 whether {@code body} is base64-encoded
  * @param principal who the API Gateway authorizer says sent the request, or {@code null} when none did
+ * @param claims the claims or context the authorizer vouched for, without {@code null} values; empty when none
  */
 public record RawHttpRequest(String method, RequestPath path, Map<String, List<String>> query,
-        Map<String, String> headers, String body, boolean base64, String principal) {
+        Map<String, String> headers, String body, boolean base64, String principal, Map<String, Object> claims) {
 
     /** Checks and copies the components. */
     public RawHttpRequest {
@@ -27,5 +30,6 @@ public record RawHttpRequest(String method, RequestPath path, Map<String, List<S
         Objects.requireNonNull(path, "path");
         query = Map.copyOf(query);
         headers = Map.copyOf(headers);
+        claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
     }
 }
