@@ -1,6 +1,7 @@
 package dev.txfn.lambda.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -103,7 +104,8 @@ class HttpIdempotencyTest {
         PostgresTestDatabase server = PostgresTestDatabase.shared();
         proxy = RoundTripCounter.start(server.host(), server.port());
         Database.Builder builder = Database.builder().jdbcUrl(proxy.jdbcUrl(server.database(), server.user()))
-                .maximumPoolSize(1).applicationName(APP);
+                .maximumPoolSize(1).applicationName(APP)
+                .transactionPooling(server.behindTransactionPooler());
         if (!server.password().isEmpty()) {
             builder.password(server.password());
         }
@@ -323,6 +325,9 @@ class HttpIdempotencyTest {
      */
     @Test
     void retriesWithKeysUnderTerminatedSessionsHaveExactlyOneEffect() throws Exception {
+        assumeFalse(PostgresTestDatabase.shared().behindTransactionPooler(),
+                "behind PgBouncer, terminating sessions by application_name ends PgBouncer's server connections,"
+                        + " not this application's");
         int clients = 3;
         int requestsEach = 10;
         AtomicBoolean running = new AtomicBoolean(true);
@@ -394,7 +399,8 @@ class HttpIdempotencyTest {
         Container() {
             PostgresTestDatabase server = PostgresTestDatabase.shared();
             Database.Builder builder = Database.builder().jdbcUrl(proxy.jdbcUrl(server.database(), server.user()))
-                    .maximumPoolSize(1).applicationName(APP);
+                    .maximumPoolSize(1).applicationName(APP)
+                .transactionPooling(server.behindTransactionPooler());
             if (!server.password().isEmpty()) {
                 builder.password(server.password());
             }
