@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.txfn.testing.PostgresTestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.jdbi.v3.core.HandleConsumer;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +74,7 @@ class SensitiveValuesTest {
     @Test
     void passwordNeverAppearsWhenConnectingFails() {
         PostgresTestDatabase server = PostgresTestDatabase.shared();
-        String logged = capturingStandardError(() -> {
+        String logged = StandardErrorCapture.during(() -> {
             try (Database refused = Database.builder().host(server.host()).port(server.port())
                     .database("txfn_no_such_database").user(server.user()).password(MARKER)
                     .connectionTimeout(Duration.ofMillis(500)).build()) {
@@ -97,7 +94,7 @@ class SensitiveValuesTest {
         assertThat(new Credentials("app", MARKER).toString()).isEqualTo("Credentials[user=app, password=***]");
         assertThat(CredentialsSource.of("app", MARKER).toString()).doesNotContain(MARKER);
         PostgresTestDatabase server = PostgresTestDatabase.shared();
-        String logged = capturingStandardError(() -> {
+        String logged = StandardErrorCapture.during(() -> {
             try (Database db = Database.builder().host(server.host()).port(server.port())
                     .database("txfn_no_such_database").credentials(CredentialsSource.of(server.user(), MARKER))
                     .connectionTimeout(Duration.ofMillis(500)).build()) {
@@ -113,7 +110,7 @@ class SensitiveValuesTest {
     }
 
     private static void assertNoMarker(HandleConsumer<RuntimeException> work, Class<? extends TxException> type) {
-        String logged = capturingStandardError(() -> {
+        String logged = StandardErrorCapture.during(() -> {
             Throwable failure = catchThrowable(() -> tx.useTransaction(work));
             assertThat(failure).isInstanceOf(type);
             assertThat(stackTrace(failure)).doesNotContain(MARKER);
@@ -126,20 +123,5 @@ class SensitiveValuesTest {
         StringWriter out = new StringWriter();
         failure.printStackTrace(new PrintWriter(out));
         return out.toString();
-    }
-
-    /** Runs {@code work} while System.err (slf4j-simple's target in tests) is captured; returns what it printed. */
-    private static String capturingStandardError(Runnable work) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(original);
-        }
-        String text = captured.toString(StandardCharsets.UTF_8);
-        original.print(text);
-        return text;
     }
 }
