@@ -254,6 +254,19 @@ public interface Tx {
     int openTransactions();
 
     /**
+     * What this {@code Tx} (with every {@code Tx} derived from it, and the one it was derived from) has done
+     * since it was created: waits for a pooled connection and their time, pool timeouts, connections opened,
+     * commits, rollbacks and retries by cause. Cumulative; the figures of one invocation are the difference of
+     * a reading at its end and one at its start ({@link TxMetrics#since}). Costs no round trip and no lock. The
+     * default implementation, for a {@code Tx} that counts nothing, returns {@link TxMetrics#NONE}.
+     *
+     * @return a reading of the counts now
+     */
+    default TxMetrics metrics() {
+        return TxMetrics.NONE;
+    }
+
+    /**
      * Builds a {@link Tx}. Not thread-safe; build once at start-up.
      */
     final class Builder {

@@ -9,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the {@link TxListener} about attempts. Builds no event at all for the no-op listener (the default), and
+ * Tells the {@link TxListener} about attempts, and counts them in {@link TxCounters}. Builds no event at all for
+ * the no-op listener (the default), and
  * never lets a listener's exception disturb the transaction. Immutable and thread-safe.
  */
 final class AttemptEvents {
@@ -17,9 +18,11 @@ final class AttemptEvents {
 
     private final TxListener listener;
     private final boolean silent;
+    private final TxCounters counters;
 
-    AttemptEvents(TxListener listener) {
+    AttemptEvents(TxListener listener, TxCounters counters) {
         this.listener = listener;
+        this.counters = counters;
         this.silent = listener == LoggingTxListener.NOOP;
     }
 
@@ -34,6 +37,7 @@ final class AttemptEvents {
     }
 
     void committed(Attempt attempt) {
+        counters.committed();
         if (!silent) {
             try {
                 listener.onCommit(event(attempt, null, false));
@@ -44,6 +48,7 @@ final class AttemptEvents {
     }
 
     void rolledBack(Attempt attempt, Throwable failure) {
+        counters.rolledBack(failure);
         if (!silent) {
             try {
                 listener.onRollback(event(attempt, failure, false));
@@ -54,6 +59,7 @@ final class AttemptEvents {
     }
 
     void retrying(Attempt attempt, Throwable failure, Duration backoff) {
+        counters.retrying(failure);
         if (!silent) {
             try {
                 listener.onRetry(event(attempt, failure, false), backoff);

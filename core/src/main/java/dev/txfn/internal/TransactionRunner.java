@@ -13,6 +13,7 @@ import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxException;
 import dev.txfn.TxListener;
+import dev.txfn.TxMetrics;
 import dev.txfn.TxOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,9 +62,12 @@ public final class TransactionRunner implements Tx {
         final Runnable evictIdleConnections;
         final AtomicInteger open = new AtomicInteger();
         final WarmUp warmUp = new WarmUp();
+        final TxCounters counters;
 
-        Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections) {
+        Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections,
+                TxCounters counters) {
             this.jdbi = jdbi;
+            this.counters = counters;
             this.tracker = tracker;
             this.postgres = postgres;
             this.evictIdleConnections = evictIdleConnections;
@@ -78,7 +82,7 @@ public final class TransactionRunner implements Tx {
         this.options = options;
         this.deadline = deadline;
         this.listener = listener;
-        this.events = new AttemptEvents(listener);
+        this.events = new AttemptEvents(listener, shared.counters);
     }
 
     /**
@@ -106,8 +110,9 @@ public final class TransactionRunner implements Tx {
             evictConnection = evictConnection != null ? evictConnection : hikari::evictConnection;
             evictIdleConnections = evictIdleConnections != null ? evictIdleConnections : () -> softEvict(hikari);
         }
+        TxCounters counters = new TxCounters(dataSource);
         ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection == null ? c -> { }
-                : evictConnection);
+                : evictConnection, counters);
         Jdbi jdbi = Jdbi.create(tracker);
         if (postgres) {
             jdbi.installPlugin(new LazyPostgresPlugin());
@@ -116,7 +121,7 @@ public final class TransactionRunner implements Tx {
         StatementMessages.install(jdbi.getConfig(StatementExceptions.class));
         jdbiCustomizer.accept(jdbi);
         Shared shared = new Shared(jdbi, tracker, postgres,
-                evictIdleConnections == null ? () -> { } : evictIdleConnections);
+                evictIdleConnections == null ? () -> { } : evictIdleConnections, counters);
         return new TransactionRunner(shared, options, null, listener);
     }
 
@@ -197,6 +202,23 @@ public final class TransactionRunner implements Tx {
     public Instant deadline() {
         return deadline;
     }
+
+    // metrics: begin
+    @Override
+    public TxMetrics metrics() {
+        return shared.counters.read();
+    }
+
+    /**
+     * The counts behind {@link #metrics()}, shared by every runner derived from the same one; for the
+     * Micrometer binder, which also reaches the pool's HikariCP events through them.
+     *
+     * @return the counters
+     */
+    public TxCounters counters() {
+        return shared.counters;
+    }
+    // metrics: end
 
     @Override
     public int openTransactions() {
