@@ -79,6 +79,7 @@ public final class InvocationRunner {
         private final AtomicInteger retries = new AtomicInteger();
         private final AtomicInteger rollbacks = new AtomicInteger();
         private final Tx invocationTx;
+        private final InvocationMetrics metrics; // metrics: the EMF line's figures
         private final Instant deadline;
         private boolean settled = true;
 
@@ -87,7 +88,8 @@ public final class InvocationRunner {
             this.target = target;
             long remaining = Math.max(0, context.getRemainingTimeInMillis() - settings.deadlineMargin().toMillis());
             this.deadline = Instant.now().plusMillis(remaining);
-            this.invocationTx = tx.withDeadline(deadline).withListener(new TxListener() {
+            this.metrics = new InvocationMetrics(tx); // metrics
+            this.invocationTx = tx.withDeadline(deadline).withListener(metrics).withListener(new TxListener() {
                 @Override
                 public void onCommit(TxEvent event) {
                     transactions.incrementAndGet();
@@ -160,7 +162,7 @@ public final class InvocationRunner {
             LOG.info("{}", logLine(outcome, ok, millis));
             if (settings.metrics()) {
                 metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
-                        retries.get(), millis, ok));
+                        retries.get(), millis, ok, metrics.figures()));
             }
             return ok;
         }
