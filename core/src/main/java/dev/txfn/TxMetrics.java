@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>The transaction and connection-wait figures belong to the {@code Tx} returned by {@link Tx#create} (or a
  * builder) and everything derived from it ({@link Tx#withDeadline}, {@link Tx#withListener}, ...). The count of
  * connections opened belongs to the {@link Database}'s pool, shared by every {@code Tx} over it; over any other
- * data source it stays 0.
+ * data source it stays 0. The {@linkplain Tx#warmUp() warm-up}'s transaction is counted like any other.
  *
  * <p>Each count is exact, but a reading is not one atomic snapshot of them all: a transaction finishing on
  * another thread while it is taken may show in one count and not yet in another.

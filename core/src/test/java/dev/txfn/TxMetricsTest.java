@@ -76,7 +76,8 @@ class TxMetricsTest {
             assertThat(span.connectionTimeouts()).isEqualTo(1);
             assertThat(span.connectionRejections()).isZero();
             assertThat(span.connectionWaits()).isEqualTo(2);
-            assertThat(span.connectionWaitTime()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            // HikariCP measures its timeout on its own clock: a hair under the second on ours is possible.
+            assertThat(span.connectionWaitTime()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
             assertThat(span.committed()).isEqualTo(1);
         }
     }

@@ -48,6 +48,9 @@ import java.util.function.ToDoubleFunction;
  * which then passes HikariCP's events on to HikariCP's {@code MicrometerMetricsTrackerFactory} for the same
  * registry.
  *
+ * <p>Micrometer holds the {@code Tx} of function meters weakly: the meters report as long as the application
+ * keeps its {@code Tx}, as it does to run transactions.
+ *
  * <p>Immutable and thread-safe; {@code with...} methods return a new binder.
  */
 public final class TxfnMetrics implements MeterBinder {

@@ -126,7 +126,8 @@ class EmbeddedMetricsTest {
             JsonNode line = onlyLine();
             assertValidEmf(line);
             assertThat(line.get("ConnectionTimeouts").asLong()).isEqualTo(1);
-            assertThat(line.get("ConnectionWaitTime").asDouble()).isGreaterThanOrEqualTo(1000.0);
+            // HikariCP measures its timeout on its own clock: a hair under the second on ours is possible.
+            assertThat(line.get("ConnectionWaitTime").asDouble()).isGreaterThanOrEqualTo(900.0);
             assertThat(line.get("Transactions").asLong()).isZero();
         }
     }
