@@ -162,6 +162,44 @@ class EmbeddedMetricsTest {
     }
 
     @Test
+    void overlappingInvocationsKeepTheirOwnTransactionFiguresAndShareThePoolsAsAnUpperBound() {
+        try (Database db = database(1, "txfn-emf-overlap", null)) {
+            admin("drop table if exists emf_counter; create table emf_counter(id int primary key, n int not null);"
+                    + " insert into emf_counter values (1, 0)");
+            InvocationRunner runner = runner(db);
+            // As LocalHttpServer may: the outer invocation begins, the inner one runs whole, the outer one ends.
+            InvocationRunner.Invocation outer = runner.start(LocalContext.create(), "GET /things");
+            InvocationRunner.Invocation inner = runner.start(LocalContext.create(), "POST /counter");
+            AtomicInteger calls = new AtomicInteger();
+            inner.tx().useTransaction(TxOptions.defaults().withIsolation(Isolation.REPEATABLE_READ), h -> {
+                h.createQuery("select n from emf_counter where id = 1").mapTo(Integer.class).one();
+                if (calls.incrementAndGet() == 1) {
+                    admin("update emf_counter set n = n + 100 where id = 1");
+                }
+                h.execute("update emf_counter set n = n + 1 where id = 1");
+            });
+            inner.finish("200");
+            outer.tx().useTransaction(h -> h.execute("select 1"));
+            outer.finish("200");
+
+            List<JsonNode> lines = allLines();
+            assertThat(lines).hasSize(2);
+            JsonNode innerLine = lines.get(0);
+            JsonNode outerLine = lines.get(1);
+            assertValidEmf(outerLine);
+            assertThat(innerLine.get("RetriesSerializationFailure").asLong()).isEqualTo(1);
+            assertThat(innerLine.get("ConnectionWaits").asLong()).isEqualTo(2);
+            // The outer invocation's own transactions: one commit, no retry, no rollback.
+            assertThat(outerLine.get("Transactions").asLong()).isEqualTo(1);
+            assertThat(outerLine.get("RetriesSerializationFailure").asLong()).isZero();
+            assertThat(outerLine.get("Retries").asLong()).isZero();
+            assertThat(outerLine.get("RolledBack").asLong()).isZero();
+            // The pool's figures of its span include the inner invocation's two borrows.
+            assertThat(outerLine.get("ConnectionWaits").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void newConnectionAfterTheServerEndedTheOldOneIsCounted() {
         assumeFalse(PostgresTestDatabase.shared().behindTransactionPooler(),
                 "behind a transaction-mode pooler: terminating by application_name reaches the pooler's sessions");
@@ -214,13 +252,19 @@ class EmbeddedMetricsTest {
     }
 
     private JsonNode onlyLine() {
-        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        List<JsonNode> lines = allLines();
         assertThat(lines).hasSize(1);
-        try {
-            return JSON.readTree(lines.get(0));
-        } catch (IOException e) {
-            throw new AssertionError("the EMF line is not JSON: " + lines.get(0), e);
-        }
+        return lines.get(0);
+    }
+
+    private List<JsonNode> allLines() {
+        return out.toString(StandardCharsets.UTF_8).lines().map(line -> {
+            try {
+                return JSON.readTree(line);
+            } catch (IOException e) {
+                throw new AssertionError("the EMF line is not JSON: " + line, e);
+            }
+        }).toList();
     }
 
     private InvocationRunner runner(Database db) {
