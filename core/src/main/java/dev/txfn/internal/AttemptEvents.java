@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the {@link TxListener} about attempts. Builds no event at all for the no-op listener (the default), and
- * never lets a listener's exception disturb the transaction. Immutable and thread-safe.
+ * Tells the {@link TxListener} and the transaction's trace about attempts. Builds no event at all for the no-op
+ * listener (the default), and never lets a listener's exception disturb the transaction. Immutable and thread-safe.
  */
 final class AttemptEvents {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptEvents.class);
@@ -24,6 +24,7 @@ final class AttemptEvents {
     }
 
     void begin(Attempt attempt) {
+        attempt.trace().attemptBegan(attempt.number());
         if (!silent) {
             try {
                 listener.onBegin(event(attempt, null, true));
@@ -34,6 +35,7 @@ final class AttemptEvents {
     }
 
     void committed(Attempt attempt) {
+        attempt.trace().committed();
         if (!silent) {
             try {
                 listener.onCommit(event(attempt, null, false));
@@ -54,6 +56,7 @@ final class AttemptEvents {
     }
 
     void retrying(Attempt attempt, Throwable failure, Duration backoff) {
+        attempt.trace().retrying(attempt.number(), failure, backoff);
         if (!silent) {
             try {
                 listener.onRetry(event(attempt, failure, false), backoff);
