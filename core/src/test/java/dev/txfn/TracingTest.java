@@ -301,6 +301,36 @@ class TracingTest {
     }
 
     @Test
+    void tracingCostsNoRoundTrip() {
+        try (RoundTripCounter proxy = TestDb.proxy();
+                Database traced = TestDb.throughBuilder(proxy, 1, APP + "-trips").openTelemetry(otel).build()) {
+            Tx tracedTx = Tx.create(traced);
+            TxOptions serializable = TxOptions.defaults().withIsolation(Isolation.SERIALIZABLE);
+            tracedTx.useTransaction(h -> h.execute("select 1")); // the connection is opened outside the count
+            exporter.reset();
+
+            proxy.reset();
+            tracedTx.useTransaction(h -> {
+                h.execute("select 1");
+                h.execute("select 2");
+            });
+            long plain = proxy.roundTrips();
+            proxy.reset();
+            tracedTx.useTransaction(serializable, h -> {
+                h.execute("select 1");
+                h.execute("select 2");
+            });
+            long withOptions = proxy.roundTrips();
+            proxy.reset();
+            tracedTx.readOnly(TxFn.query("select 1", q -> q.mapTo(Integer.class).one()));
+            long oneQuery = proxy.roundTrips();
+
+            assertThat(List.of(plain, withOptions, oneQuery)).containsExactly(3L, 3L, 1L);
+            assertThat(exporter.getFinishedSpanItems()).hasSize(3 + 3 + 2);
+        }
+    }
+
+    @Test
     void somethingElseThanOpenTelemetryIsRefusedAtBuildTime() {
         assertThatThrownBy(() -> Database.builder().jdbcUrl(TestDb.server().jdbcUrl()).openTelemetry("otel").build())
                 .isInstanceOfSatisfying(InvalidConfigurationException.class,
