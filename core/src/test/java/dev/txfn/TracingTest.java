@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.txfn.testing.RoundTripCounter;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -288,14 +292,31 @@ class TracingTest {
     }
 
     @Test
-    void sampledOutTransactionsRecordNothing() {
-        InMemorySpanExporter nothing = InMemorySpanExporter.create();
-        try (OpenTelemetrySdk sampledOut = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-                .setSampler(Sampler.alwaysOff()).addSpanProcessor(SimpleSpanProcessor.create(nothing)).build())
-                .build()) {
-            Tx quiet = Tx.builder(db).openTelemetry(sampledOut).build();
-            quiet.useTransaction(h -> h.execute("select 1"));
+    void sampledOutTransactionAsksForNoStatementSpan() {
+        AtomicInteger decisions = new AtomicInteger();
+        Sampler dropAll = new Sampler() {
+            @Override
+            public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind spanKind,
+                    Attributes attributes, List<LinkData> parentLinks) {
+                decisions.incrementAndGet();
+                return SamplingResult.drop();
+            }
 
+            @Override
+            public String getDescription() {
+                return "counts and drops";
+            }
+        };
+        InMemorySpanExporter nothing = InMemorySpanExporter.create(); // closed with its SDK, unlike the shared one
+        try (OpenTelemetrySdk sampledOut = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .setSampler(dropAll).addSpanProcessor(SimpleSpanProcessor.create(nothing)).build()).build()) {
+            Tx quiet = Tx.builder(db).openTelemetry(sampledOut).build();
+            quiet.useTransaction(h -> {
+                h.execute("select 1");
+                h.execute("select 2");
+            });
+
+            assertThat(decisions).as("sampling decisions: the transaction's only").hasValue(1);
             assertThat(nothing.getFinishedSpanItems()).isEmpty();
         }
     }

@@ -40,22 +40,4 @@ public interface Tracing {
         }
         return OtelTracing.of(openTelemetry);
     }
-
-    /** Whether the OpenTelemetry API can be loaded; checked once, without initializing any of its classes. */
-    final class OpenTelemetryPresence {
-        static final boolean PRESENT = present();
-
-        private OpenTelemetryPresence() {
-        }
-
-        private static boolean present() {
-            try {
-                Class.forName("io.opentelemetry.api.GlobalOpenTelemetry", false, Tracing.class.getClassLoader());
-                Class.forName("io.opentelemetry.context.Context", false, Tracing.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
-    }
 }
