@@ -635,10 +635,12 @@ public final class Database implements AutoCloseable {
          */
         public Database build() {
             PoolTuning tuning = PoolTuning.of(this);
-            try {
-                Tracing.of(openTelemetry);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("openTelemetry", e.getMessage());
+            if (openTelemetry != null) {
+                try {
+                    Tracing.of(openTelemetry);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationException("openTelemetry", e.getMessage());
+                }
             }
             return new Database(PoolStarter.start(tuning.hikari()), tuning.settings(), openTelemetry);
         }

@@ -315,7 +315,9 @@ public interface Tx {
          *     on the class path
          */
         public Builder openTelemetry(Object openTelemetry) {
-            Tracing.of(openTelemetry);
+            if (openTelemetry != null) {
+                Tracing.of(openTelemetry);
+            }
             this.openTelemetry = openTelemetry;
             return this;
         }

@@ -242,8 +242,9 @@ public final class TransactionRunner implements Tx {
             shared.open.incrementAndGet();
         }
         // Tracing: the transaction's span (txfn's own warm-up is not traced) is current until it ends.
-        TransactionTrace trace = counted ? shared.tracing.begin(txOptions, deadline) : TransactionTrace.NONE;
+        TransactionTrace trace = TransactionTrace.NONE;
         try {
+            trace = counted ? shared.tracing.begin(txOptions, deadline) : TransactionTrace.NONE;
             T result = retryLoop(txOptions, callback, deadlineNanos, trace);
             trace.end(null);
             return result;
