@@ -3,6 +3,7 @@ package dev.txfn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.txfn.testing.PostgresTestDatabase;
 import dev.txfn.testing.RoundTripCounter;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -21,6 +22,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.opentelemetry.sdk.trace.samplers.SamplingResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -252,6 +256,29 @@ class TracingTest {
         assertThat(name).isEqualTo("one");
         assertThat(childrenOf(only("txfn transaction"))).singleElement().satisfies(s -> assertThat(s.getAttributes()
                 .get(QUERY_TEXT)).isEqualTo("select name from tracing_thing where id = ?"));
+    }
+
+    @Test
+    void serverAddressIsTheHostActuallyConnectedToOfSeveral() throws IOException {
+        int refusing;
+        try (ServerSocket closedOnceFound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = closedOnceFound.getLocalPort();
+        }
+        PostgresTestDatabase server = TestDb.server();
+        String url = "jdbc:postgresql://127.0.0.1:" + refusing + "," + server.host() + ":" + server.port() + "/"
+                + server.database() + "?user=" + server.user();
+        Database.Builder builder = Database.builder().jdbcUrl(url).maximumPoolSize(1).applicationName(APP + "-hosts")
+                .transactionPooling(server.behindTransactionPooler()).openTelemetry(otel);
+        if (!server.password().isEmpty()) {
+            builder.password(server.password());
+        }
+        try (Database twoHosts = builder.build()) {
+            Tx.create(twoHosts).useTransaction(h -> h.execute("select 1"));
+        }
+
+        SpanData select = childrenOf(only("txfn transaction")).get(0);
+        assertThat(select.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo(server.host());
+        assertThat(select.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo((long) server.port());
     }
 
     @Test
