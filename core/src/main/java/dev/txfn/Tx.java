@@ -1,5 +1,6 @@
 package dev.txfn;
 
+import dev.txfn.internal.Tracing;
 import dev.txfn.internal.TransactionRunner;
 import java.time.Instant;
 import java.util.Objects;
@@ -275,10 +276,12 @@ public interface Tx {
         private TxOptions options = TxOptions.defaults();
         private TxListener listener = TxListener.noop();
         private Consumer<Jdbi> jdbiCustomizer = jdbi -> { };
+        private Object openTelemetry;
 
         private Builder(DataSource dataSource, Database database) {
             this.dataSource = dataSource;
             this.database = database;
+            this.openTelemetry = database == null ? null : database.openTelemetry();
         }
 
         /**
@@ -316,16 +319,35 @@ public interface Tx {
         }
 
         /**
+         * Where transaction and statement spans go, as {@link Database.Builder#openTelemetry(Object)} (whose value,
+         * for a {@code Tx} over a {@link Database}, is the default here).
+         *
+         * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry}, or {@code null} for the global one
+         * @return this builder
+         * @throws IllegalArgumentException if it is not an {@code OpenTelemetry}, or the OpenTelemetry API is not
+         *     on the class path
+         */
+        public Builder openTelemetry(Object openTelemetry) {
+            if (openTelemetry != null) {
+                Tracing.of(openTelemetry);
+            }
+            this.openTelemetry = openTelemetry;
+            return this;
+        }
+
+        /**
          * Builds the {@code Tx}. Does not connect.
          *
          * @return the transaction runner
          */
         public Tx build() {
+            Tracing tracing = Tracing.of(openTelemetry);
             if (database == null) {
-                return TransactionRunner.create(dataSource, true, null, null, options, listener, jdbiCustomizer);
+                return TransactionRunner.create(dataSource, true, null, null, options, listener, jdbiCustomizer,
+                        tracing);
             }
             return TransactionRunner.create(dataSource, true, database::evictIdleConnections,
-                    database::evictConnection, options, listener, jdbiCustomizer);
+                    database::evictConnection, options, listener, jdbiCustomizer, tracing);
         }
     }
 }

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the {@link TxListener} about attempts, and counts them in {@link TxCounters}. Builds no event at all for
- * the no-op listener (the default), and
- * never lets a listener's exception disturb the transaction. Immutable and thread-safe.
+ * Tells the {@link TxListener} and the transaction's trace about attempts, and counts them in
+ * {@link TxCounters}. Builds no event at all for the no-op listener (the default), and never lets a listener's
+ * exception disturb the transaction. Immutable and thread-safe.
  */
 final class AttemptEvents {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptEvents.class);
@@ -27,6 +27,7 @@ final class AttemptEvents {
     }
 
     void begin(Attempt attempt) {
+        attempt.trace().attemptBegan(attempt.number());
         if (!silent) {
             try {
                 listener.onBegin(event(attempt, null, true));
@@ -38,6 +39,7 @@ final class AttemptEvents {
 
     void committed(Attempt attempt) {
         counters.committed();
+        attempt.trace().committed();
         if (!silent) {
             try {
                 listener.onCommit(event(attempt, null, false));
@@ -60,6 +62,7 @@ final class AttemptEvents {
 
     void retrying(Attempt attempt, Throwable failure, Duration backoff) {
         counters.retrying(failure);
+        attempt.trace().retrying(attempt.number(), failure, backoff);
         if (!silent) {
             try {
                 listener.onRetry(event(attempt, failure, false), backoff);
