@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle every wrapper shares: derive the invocation's {@code Tx} (deadline from the remaining time less
  * the margin, a listener counting transactions and retries), run the work, verify the application settled,
- * repair and report if it did not, and write one structured log line (plus an EMF line when asked).
+ * repair and report if it did not, and write one structured log line (plus an EMF line when asked). With
+ * OpenTelemetry on the class path, the invocation is also one trace span ({@link InvocationTracing}), current from
+ * {@link #start} to {@link Invocation#finish}.
  * Thread-safe; one instance per handler, shared by all invocations.
  */
 public final class InvocationRunner {
