@@ -3,6 +3,8 @@ package dev.txfn.lambda.tracing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -17,6 +19,7 @@ import dev.txfn.lambda.InvocationSettings;
 import dev.txfn.lambda.LambdaEvents;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalContext;
+import dev.txfn.lambda.RestApiHandler;
 import dev.txfn.lambda.SqsHandler;
 import dev.txfn.testing.PostgresTestDatabase;
 import dev.txfn.testing.SettleAssertions;
@@ -90,6 +93,14 @@ class InvocationSpanTest {
     }
 
     record OrderPlaced(String orderId, int quantity) {
+    }
+
+    static final class ThingsRestApi extends RestApiHandler {
+        ThingsRestApi(LambdaResources resources) {
+            super(resources, HttpRoutes.builder()
+                    .get("/things/{id}", (request, tx) -> HttpResponse.ok(Map.of("id", request.pathLong("id"))))
+                    .build());
+        }
     }
 
     static final class OrdersQueue extends SqsHandler<OrderPlaced> {
@@ -227,6 +238,22 @@ class InvocationSpanTest {
             assertThat(link.getSpanContext().getTraceId()).isEqualTo(TRACEPARENT_TRACE_ID);
             assertThat(link.getSpanContext().getSpanId()).isEqualTo(TRACEPARENT_PARENT_ID);
         });
+    }
+
+    @Test
+    void restApiTraceparentIsReadWhateverTheHeaderNameCase() {
+        APIGatewayProxyRequestEvent event = LambdaEvents.fromResource("events/http/v1-get-thing.json",
+                APIGatewayProxyRequestEvent.class);
+        event.setHeaders(Map.of("Traceparent", TRACEPARENT));
+        event.setMultiValueHeaders(Map.of("Traceparent", List.of(TRACEPARENT)));
+
+        APIGatewayProxyResponseEvent response = new ThingsRestApi(LambdaResources.of(db)).handleRequest(event,
+                LocalContext.create());
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        SpanData span = onlySpan();
+        assertThat(span.getName()).isEqualTo("GET /things/{id}");
+        assertThat(span.getTraceId()).isEqualTo(TRACEPARENT_TRACE_ID);
     }
 
     @Test
