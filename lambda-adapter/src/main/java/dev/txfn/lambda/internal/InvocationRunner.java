@@ -175,9 +175,13 @@ public final class InvocationRunner {
          * @return whether the invocation ended settled (the last check and every earlier one)
          */
         public boolean finish(String outcome) {
-            boolean ok = checkSettled() && settled;
+            boolean ok = false;
+            try {
+                ok = checkSettled() && settled;
+            } finally { // even if the check throws: a span left current would parent the next invocation's
+                span.end(outcome, ok, transactions.get(), retries.get());
+            }
             double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-            span.end(outcome, ok, transactions.get(), retries.get());
             LOG.info("{}", logLine(outcome, ok, millis));
             if (settings.metrics()) {
                 metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
