@@ -19,6 +19,7 @@ import dev.txfn.lambda.InvocationSettings;
 import dev.txfn.lambda.LambdaEvents;
 import dev.txfn.lambda.LambdaResources;
 import dev.txfn.lambda.LocalContext;
+import dev.txfn.lambda.LocalHttpServer;
 import dev.txfn.lambda.RestApiHandler;
 import dev.txfn.lambda.SqsHandler;
 import dev.txfn.testing.PostgresTestDatabase;
@@ -36,6 +37,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -221,6 +225,21 @@ class InvocationSpanTest {
         new ThingsApi(LambdaResources.of(db)).handleRequest(event, LocalContext.create());
 
         SpanData span = onlySpan();
+        assertThat(span.getTraceId()).isEqualTo(TRACEPARENT_TRACE_ID);
+        assertThat(span.getParentSpanId()).isEqualTo(TRACEPARENT_PARENT_ID);
+    }
+
+    @Test
+    void localHttpServerRequestContinuesTheCallersTraceparent() throws Exception {
+        try (LocalHttpServer server = LocalHttpServer.start(new ThingsApi(LambdaResources.of(db)), 0)) {
+            java.net.http.HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/things/7")).header("traceparent", TRACEPARENT)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+        SpanData span = onlySpan();
+        assertThat(span.getName()).isEqualTo("GET /things/{id}");
         assertThat(span.getTraceId()).isEqualTo(TRACEPARENT_TRACE_ID);
         assertThat(span.getParentSpanId()).isEqualTo(TRACEPARENT_PARENT_ID);
     }
