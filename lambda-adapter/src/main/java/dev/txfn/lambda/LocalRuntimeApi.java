@@ -215,7 +215,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
             if (method.equals("GET") && path.equals(PREFIX + "invocation/next")) {
                 next(exchange);
             } else if (method.equals("POST") && outcome.matches()) {
-                record(exchange, outcome.group(1), outcome.group(2).equals("error"));
+                recordOutcome(exchange, outcome.group(1), outcome.group(2).equals("error"));
             } else if (method.equals("POST") && path.equals(PREFIX + "init/error")) {
                 initError(exchange);
             } else {
@@ -251,7 +251,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
         reply(exchange, 200, event);
     }
 
-    private void record(HttpExchange exchange, String requestId, boolean failed) throws IOException {
+    private void recordOutcome(HttpExchange exchange, String requestId, boolean failed) throws IOException {
         String body = body(exchange);
         String errorType = failed ? exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type") : null;
         boolean known;
