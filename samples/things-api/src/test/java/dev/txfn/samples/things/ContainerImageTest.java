@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,10 @@ class ContainerImageTest {
         String trainerJar = image.trainingRun().get(image.trainingRun().indexOf("-jar") + 1);
         assertThat(image.copies()).containsEntry("target/things-api.jar", trainerJar);
         String pom = Files.readString(Path.of("pom.xml"));
+        List<String> dockerignore = Files.readAllLines(Path.of(".dockerignore")).stream()
+                .filter(line -> !line.startsWith("#")).toList();
+        assertThat(dockerignore).as(".dockerignore sends only what the Dockerfile copies").contains("*")
+                .containsExactlyInAnyOrderElementsOf(withIgnoreAll(image.copies().keySet()));
         for (String source : image.copies().keySet()) {
             assertThat(pom).as("a shade execution writes " + source)
                     .contains("<outputFile>${project.build.directory}/" + Path.of(source).getFileName() + "</outputFile>");
@@ -116,6 +121,13 @@ class ContainerImageTest {
             assertThat(container.at("/Globals/Function/" + setting)).as(setting)
                     .isEqualTo(zip.at("/Globals/Function/" + setting));
         }
+    }
+
+    /** The .dockerignore that excludes everything ("*") but {@code sources}, comment lines aside. */
+    private static List<String> withIgnoreAll(Collection<String> sources) {
+        List<String> lines = new ArrayList<>(List.of("*"));
+        sources.forEach(source -> lines.add("!" + source));
+        return lines;
     }
 
     private static JsonNode template(String file) throws IOException {
