@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.txfn.lambda.LocalRuntimeApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The container image's build step, as CI runs it: {@code things-api.jar aot-training} with JDK 25 and the
  * Dockerfile's own {@code ENTRYPOINT} options, on the packaged {@code things-api-container.jar}; then each handler
- * started as its function is, through the real runtime interface client, with its cache and
+ * started as its function is (the {@code ENTRYPOINT}, the function's {@code JAVA_TOOL_OPTIONS} from
+ * template-container.yaml naming its cache), through the real runtime interface client, plus
  * {@code -XX:AOTMode=on} (the JVM refuses to start when the cache cannot be used), serving a recorded event. The
  * response must be right, and the classes of the cold path must come from the cache ({@code -Xlog:class+load}
  * says {@code source: shared objects file}).
@@ -43,6 +45,8 @@ class AotTrainingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static List<String> runtimeCommand;
+    /** Where the image keeps its caches (the Dockerfile's --output-dir), as the template names them. */
+    private static String imageCaches;
     private static ThingsDatabase db;
 
     @BeforeAll
@@ -51,7 +55,9 @@ class AotTrainingIT {
         assumeTrue(Files.isExecutable(java), "no JDK 25 at " + JDK25 + " (set TXFN_JDK25_HOME): the AOT caches"
                 + " are neither trained nor checked");
         // The Dockerfile's ENTRYPOINT with this JDK and the jar Maven just packaged in place of the image's paths.
-        List<String> entrypoint = ContainerImage.read(Path.of("Dockerfile")).entrypoint();
+        ContainerImage image = ContainerImage.read(Path.of("Dockerfile"));
+        imageCaches = AotTraining.parse(image.trainingArguments()).outputDir().toString();
+        List<String> entrypoint = image.entrypoint();
         runtimeCommand = new ArrayList<>(entrypoint);
         runtimeCommand.set(0, java.toString());
         runtimeCommand.set(runtimeCommand.indexOf("-cp") + 1, TARGET.resolve("things-api-container.jar").toString());
@@ -123,8 +129,6 @@ class AotTrainingIT {
         Path classLog = Files.createTempFile(TARGET, "class-load", ".log");
         List<String> command = new ArrayList<>();
         command.add(runtimeCommand.get(0));
-        command.add("-XX:AOTCache=" + cache);
-        command.add("-XX:AOTMode=on");
         command.add("-Xlog:class+load=info:file=" + classLog);
         command.addAll(runtimeCommand.subList(1, runtimeCommand.size()));
         command.add(handler);
@@ -133,7 +137,10 @@ class AotTrainingIT {
         try (LocalRuntimeApi api = LocalRuntimeApi.start("aot-it", List.of(eventJson))) {
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).inheritIO();
             Map<String, String> env = builder.environment();
-            env.remove("JAVA_TOOL_OPTIONS");
+            // The function's own JAVA_TOOL_OPTIONS (template-container.yaml), with this run's cache directory, and
+            // -XX:AOTMode=on: the JVM refuses to start if that cache cannot be used.
+            env.put("JAVA_TOOL_OPTIONS", functionToolOptions(handler).replace(imageCaches + "/", CACHES + "/")
+                    + " -XX:AOTMode=on");
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
             env.put("AWS_LAMBDA_FUNCTION_NAME", "aot-it");
             env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
@@ -153,6 +160,18 @@ class AotTrainingIT {
             Files.deleteIfExists(taskRoot);
             Files.deleteIfExists(classLog);
         }
+    }
+
+    /** The {@code JAVA_TOOL_OPTIONS} that template-container.yaml gives the function of {@code handler}. */
+    private static String functionToolOptions(String handler) throws IOException {
+        JsonNode resources = new YAMLMapper().readTree(Path.of("template-container.yaml").toFile()).get("Resources");
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            JsonNode properties = resource.getValue().path("Properties");
+            if (properties.at("/ImageConfig/Command/0").asText().equals(handler)) {
+                return properties.at("/Environment/Variables/JAVA_TOOL_OPTIONS").asText();
+            }
+        }
+        throw new IllegalStateException("template-container.yaml has no function with the handler " + handler);
     }
 
     /** What one run answered, and its {@code -Xlog:class+load} lines. */
