@@ -33,6 +33,7 @@
  * checked out and no transaction is open, repairing, logging and failing the invocation otherwise; one
  * structured log line (and optionally a CloudWatch EMF line) records it. {@link dev.txfn.lambda.SnapStart} closes
  * pooled connections before a snapshot. For local runs and tests: {@link dev.txfn.lambda.LocalContext},
- * {@link dev.txfn.lambda.LambdaEvents}, {@link dev.txfn.lambda.LocalHttpServer}.
+ * {@link dev.txfn.lambda.LambdaEvents}, {@link dev.txfn.lambda.LocalHttpServer}, and
+ * {@link dev.txfn.lambda.LocalRuntimeApi} to run a handler through Lambda's own runtime client.
  */
 package dev.txfn.lambda;
