@@ -29,6 +29,12 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p><b>The handler setting names the class alone</b> ({@code com.example.ThumbnailQueued}), never
+ * {@code com.example.ThumbnailQueued::handleRequest}. Given the class, the Lambda Java runtime (its runtime
+ * interface client) finds the event type in {@code EventHandler<S3Event, Void>}; given the method, it reads the
+ * parameter type of {@link #handleRequest}, which here is the type variable {@code I}, decodes the event as a
+ * {@code Map}, and every invocation fails with a {@link ClassCastException}.
+ *
  * <p><b>Failures.</b> An exception the function throws propagates after the settle check and the log line, so
  * Lambda marks the invocation failed and retries asynchronous events: runtime exceptions and errors as they are, a
  * checked exception wrapped in an {@link UndeclaredThrowableException} (its cause). If the function leaves a

@@ -37,6 +37,7 @@
  * while the function runs; {@link dev.txfn.lambda.InvocationSettings#withTelemetryFlush} exports it before the
  * handler returns. {@link dev.txfn.lambda.SnapStart} closes
  * pooled connections before a snapshot. For local runs and tests: {@link dev.txfn.lambda.LocalContext},
- * {@link dev.txfn.lambda.LambdaEvents}, {@link dev.txfn.lambda.LocalHttpServer}.
+ * {@link dev.txfn.lambda.LambdaEvents}, {@link dev.txfn.lambda.LocalHttpServer}, and
+ * {@link dev.txfn.lambda.LocalRuntimeApi} to run a handler through Lambda's own runtime client.
  */
 package dev.txfn.lambda;

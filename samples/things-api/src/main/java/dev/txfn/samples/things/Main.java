@@ -25,6 +25,8 @@ import org.flywaydb.core.api.FlywayException;
  *       {@code PGUSER}, ...), or on an embedded PostgreSQL when none of them is set; migrates it first.
  *   <li>{@code migrate}: applies the Flyway migrations to that same database and exits (for deployments).
  *   <li>{@code ddl-experiment}: the DDL-under-load experiment.
+ *   <li>{@code aot-training --output-dir DIR -- RUNTIME COMMAND}: writes the container image's Java 25 AOT caches
+ *       ({@link AotTraining}).
  * </ul>
  * Bad configuration or an unreachable database ends with one clear line on standard error and exit status 1.
  */
@@ -65,8 +67,11 @@ public final class Main {
                 case "ddl-experiment":
                     ddlExperiment(env, out);
                     return 0;
+                case "aot-training":
+                    AotTraining.run(AotTraining.parse(List.of(args).subList(1, args.length)), out);
+                    return 0;
                 default:
-                    err.println("usage: java -jar things-api.jar [serve | migrate | ddl-experiment]");
+                    err.println("usage: java -jar things-api.jar [serve | migrate | ddl-experiment | aot-training ...]");
                     return 2;
             }
         } catch (TxException | IllegalArgumentException e) {

@@ -7,7 +7,8 @@ import dev.txfn.lambda.LambdaResources;
 
 /**
  * Deletes the expired message ids {@link ThingsImport} recorded in {@code txfn_idempotency}, on a schedule
- * (EventBridge): {@code dev.txfn.samples.things.PurgeIdempotencyKeys::handleRequest}. Expired keys never block a
+ * (EventBridge): handler {@code dev.txfn.samples.things.PurgeIdempotencyKeys}, the class alone (see
+ * {@link EventHandler} on why not {@code ::handleRequest}). Expired keys never block a
  * message (one that comes again reclaims its key); purging only keeps the table small. Each batch of at most
  * {@link IdempotencyTable#PURGE_BATCH} keys is a short transaction of its own; it stops when a batch comes back
  * short or less than 5 s of the invocation remain, and answers how many keys it deleted.

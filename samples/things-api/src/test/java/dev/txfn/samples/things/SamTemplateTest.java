@@ -6,19 +6,35 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What a security review checks in the deployment template, read as text: no password in the functions'
- * environment, credentials read at run time with least privilege, TLS that verifies by default.
+ * What a security review checks in the deployment templates (template.yaml, and template-container.yaml for the
+ * container image with AOT caches), read as text: no password in the functions' environment, credentials read at
+ * run time with least privilege, TLS that verifies by default.
  */
 class SamTemplateTest {
     private static String template() throws IOException {
-        return Files.readString(Path.of("template.yaml"));
+        return template("template.yaml");
+    }
+
+    private static String template(String file) throws IOException {
+        return Files.readString(Path.of(file));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"template.yaml", "template-container.yaml"})
+    void noPasswordOrResolvedSecretReachesTheEnvironment(String file) throws IOException {
+        assertThat(template(file)).doesNotContain("PGPASSWORD").doesNotContain("{{resolve:secretsmanager");
     }
 
     @Test
-    void noPasswordOrResolvedSecretReachesTheEnvironment() throws IOException {
-        assertThat(template()).doesNotContain("PGPASSWORD").doesNotContain("{{resolve:secretsmanager");
+    void theImageReadsTheSecretWithTheSdkAsContainerImagesTakeNoLayers() throws IOException {
+        assertThat(template("template-container.yaml"))
+                .contains("TXFN_PASSWORD_SECRET: !If [UseSecret, !Ref PgPasswordSecret, !Ref AWS::NoValue]")
+                .contains("TXFN_IAM_AUTH: !If [UseIam, \"true\", !Ref AWS::NoValue]")
+                .doesNotContain("Layers:");
     }
 
     @Test
@@ -29,9 +45,10 @@ class SamTemplateTest {
                 .contains("Layers: !If [UseSecret, [!Ref SecretsExtensionLayerArn], !Ref AWS::NoValue]");
     }
 
-    @Test
-    void everyFunctionMayReadOnlyItsSecretOrConnectOnlyAsItsUser() throws IOException {
-        String template = template();
+    @ParameterizedTest
+    @ValueSource(strings = {"template.yaml", "template-container.yaml"})
+    void everyFunctionMayReadOnlyItsSecretOrConnectOnlyAsItsUser(String file) throws IOException {
+        String template = template(file);
         long functions = template.lines().filter(l -> l.contains("Type: AWS::Serverless::Function")).count();
         assertThat(functions).isEqualTo(3);
         assertThat(count(template, "AWSSecretsManagerGetSecretValuePolicy:\n              SecretArn: !Ref"
@@ -42,9 +59,10 @@ class SamTemplateTest {
         assertThat(template).doesNotContain("SecretsManagerReadWrite").doesNotContain("rds-db:*");
     }
 
-    @Test
-    void tlsVerifiesTheServerByDefault() throws IOException {
-        assertThat(template()).contains("    Default: verify-full\n    AllowedValues: [require, verify-ca,"
+    @ParameterizedTest
+    @ValueSource(strings = {"template.yaml", "template-container.yaml"})
+    void tlsVerifiesTheServerByDefault(String file) throws IOException {
+        assertThat(template(file)).contains("    Default: verify-full\n    AllowedValues: [require, verify-ca,"
                 + " verify-full]").contains("PGSSLROOTCERT: !Ref PgSslRootCert");
     }
 
