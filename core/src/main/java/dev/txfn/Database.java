@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.txfn.internal.PoolStarter;
 import dev.txfn.internal.ScopedDataSource;
+import dev.txfn.internal.Tracing;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,10 +36,13 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final DatabaseSettings settings;
+    /** An {@code io.opentelemetry.api.OpenTelemetry}, or {@code null} for the global one. */
+    private final Object openTelemetry;
 
-    private Database(HikariDataSource pool, DatabaseSettings settings) {
+    private Database(HikariDataSource pool, DatabaseSettings settings, Object openTelemetry) {
         this.pool = pool;
         this.settings = settings;
+        this.openTelemetry = openTelemetry;
     }
 
     /**
@@ -107,6 +111,11 @@ public final class Database implements AutoCloseable {
     /** The pool's connections, for {@link Tx} in this package only. */
     DataSource dataSource() {
         return pool;
+    }
+
+    /** The OpenTelemetry instance given to the builder, or {@code null}; for {@link Tx} in this package only. */
+    Object openTelemetry() {
+        return openTelemetry;
     }
 
     /**
@@ -337,6 +346,7 @@ public final class Database implements AutoCloseable {
         Boolean lambda;
         CredentialsSource credentials;
         String iamRegion;
+        Object openTelemetry;
 
         Builder(Map<String, String> environment) {
             String name = environment.get("AWS_LAMBDA_FUNCTION_NAME");
@@ -589,6 +599,26 @@ public final class Database implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the transactions of a {@link Tx} over this database record their spans: a span per transaction and
+         * a span per statement (see the README, "Observability"). Without this setting they go to the global
+         * OpenTelemetry ({@code GlobalOpenTelemetry}) once the application has set one, and are not recorded
+         * until then; without the OpenTelemetry API on the class path nothing is recorded and no OpenTelemetry
+         * class is loaded.
+         *
+         * <p>The parameter is typed {@code Object} so that this class names no OpenTelemetry type: the API is an
+         * optional dependency, and this class must load, and be inspected by reflection, without it.
+         *
+         * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry}, or {@code null} for the global one
+         * @return this builder
+         * @throws InvalidConfigurationException (from {@link #build()}) if it is not an {@code OpenTelemetry}, or
+         *     the OpenTelemetry API is not on the class path
+         */
+        public Builder openTelemetry(Object openTelemetry) {
+            this.openTelemetry = openTelemetry;
+            return this;
+        }
+
         /** Makes validation messages for {@code setting} name {@code source} (an environment variable). */
         Builder origin(String setting, String source) {
             origins.put(setting, source);
@@ -605,7 +635,14 @@ public final class Database implements AutoCloseable {
          */
         public Database build() {
             PoolTuning tuning = PoolTuning.of(this);
-            return new Database(PoolStarter.start(tuning.hikari()), tuning.settings());
+            if (openTelemetry != null) {
+                try {
+                    Tracing.of(openTelemetry);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationException("openTelemetry", e.getMessage());
+                }
+            }
+            return new Database(PoolStarter.start(tuning.hikari()), tuning.settings(), openTelemetry);
         }
 
         String nameOf(String setting) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import dev.txfn.internal.CaBundle;
 import dev.txfn.internal.ClasspathCaSocketFactory;
 import dev.txfn.internal.PoolCredentials;
+import dev.txfn.internal.PoolEvents;
 import dev.txfn.internal.PostgresUrl;
 import dev.txfn.internal.RdsIamCredentials;
 import dev.txfn.internal.SecretReader;
@@ -109,6 +110,8 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
         config.setMaxLifetime(lifetimeMs);
         // Keepalive would be an isValid round trip per idle connection; TCP keepalive covers NATs for free.
         config.setKeepaliveTime(0);
+        // Counts the connections the pool opens (TxMetrics.connectionsOpened) and passes HikariCP's events on.
+        config.setMetricsTrackerFactory(new PoolEvents());
         DatabaseSettings settings = new DatabaseSettings(hosts, ports, database, user, applicationName, lambda,
                 b.transactionPooling, poolSize, baseUrl + "?" + query(properties));
         return new PoolTuning(config, settings);

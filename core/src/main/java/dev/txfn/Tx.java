@@ -1,5 +1,6 @@
 package dev.txfn;
 
+import dev.txfn.internal.Tracing;
 import dev.txfn.internal.TransactionRunner;
 import java.time.Instant;
 import java.util.Objects;
@@ -254,6 +255,19 @@ public interface Tx {
     int openTransactions();
 
     /**
+     * What this {@code Tx} (with every {@code Tx} derived from it, and the one it was derived from) has done
+     * since it was created: waits for a pooled connection and their time, pool timeouts, connections opened,
+     * commits, rollbacks and retries by cause. Cumulative; the figures of one invocation are the difference of
+     * a reading at its end and one at its start ({@link TxMetrics#since}). Costs no round trip and no lock. The
+     * default implementation, for a {@code Tx} that counts nothing, returns {@link TxMetrics#NONE}.
+     *
+     * @return a reading of the counts now
+     */
+    default TxMetrics metrics() {
+        return TxMetrics.NONE;
+    }
+
+    /**
      * Builds a {@link Tx}. Not thread-safe; build once at start-up.
      */
     final class Builder {
@@ -262,10 +276,12 @@ public interface Tx {
         private TxOptions options = TxOptions.defaults();
         private TxListener listener = TxListener.noop();
         private Consumer<Jdbi> jdbiCustomizer = jdbi -> { };
+        private Object openTelemetry;
 
         private Builder(DataSource dataSource, Database database) {
             this.dataSource = dataSource;
             this.database = database;
+            this.openTelemetry = database == null ? null : database.openTelemetry();
         }
 
         /**
@@ -303,16 +319,35 @@ public interface Tx {
         }
 
         /**
+         * Where transaction and statement spans go, as {@link Database.Builder#openTelemetry(Object)} (whose value,
+         * for a {@code Tx} over a {@link Database}, is the default here).
+         *
+         * @param openTelemetry an {@code io.opentelemetry.api.OpenTelemetry}, or {@code null} for the global one
+         * @return this builder
+         * @throws IllegalArgumentException if it is not an {@code OpenTelemetry}, or the OpenTelemetry API is not
+         *     on the class path
+         */
+        public Builder openTelemetry(Object openTelemetry) {
+            if (openTelemetry != null) {
+                Tracing.of(openTelemetry);
+            }
+            this.openTelemetry = openTelemetry;
+            return this;
+        }
+
+        /**
          * Builds the {@code Tx}. Does not connect.
          *
          * @return the transaction runner
          */
         public Tx build() {
+            Tracing tracing = Tracing.of(openTelemetry);
             if (database == null) {
-                return TransactionRunner.create(dataSource, true, null, null, options, listener, jdbiCustomizer);
+                return TransactionRunner.create(dataSource, true, null, null, options, listener, jdbiCustomizer,
+                        tracing);
             }
             return TransactionRunner.create(dataSource, true, database::evictIdleConnections,
-                    database::evictConnection, options, listener, jdbiCustomizer);
+                    database::evictConnection, options, listener, jdbiCustomizer, tracing);
         }
     }
 }

@@ -34,6 +34,7 @@ final class Attempt implements SqlLogger {
     private final SqlLogger delegate;
     private final long startNanos;
     private final boolean oneFlight;
+    private final TransactionTrace trace;
 
     private int completedStatements;
     private boolean committed;
@@ -48,8 +49,9 @@ final class Attempt implements SqlLogger {
     private boolean timeoutFromDeadline;
 
     Attempt(int number, TxOptions options, Instant deadline, long deadlineNanos, boolean postgres, boolean oneFlight,
-            SqlLogger delegate) {
+            SqlLogger delegate, TransactionTrace trace) {
         this.number = number;
+        this.trace = trace;
         this.oneFlight = oneFlight;
         this.options = options;
         this.deadline = deadline;
@@ -65,6 +67,11 @@ final class Attempt implements SqlLogger {
 
     TxOptions options() {
         return options;
+    }
+
+    /** The trace of the transaction this attempt belongs to ({@link TransactionTrace#NONE} when not traced). */
+    TransactionTrace trace() {
+        return trace;
     }
 
     long startNanos() {
@@ -133,11 +140,11 @@ final class Attempt implements SqlLogger {
     }
 
     /**
-     * Whether the attempt runs on PostgreSQL and needs a {@link TransactionConnection} to carry its commands and
-     * keep the network timeout on the deadline.
+     * Whether the attempt runs on PostgreSQL and needs a {@link TransactionConnection} to carry its commands,
+     * keep the network timeout on the deadline, or trace its statements.
      */
     boolean needsTransactionConnection() {
-        return postgres && (oneFlight || deadline != null || hasBeginCommands());
+        return postgres && (oneFlight || deadline != null || hasBeginCommands() || trace.recording());
     }
 
     /**

@@ -9,21 +9,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the {@link TxListener} about attempts. Builds no event at all for the no-op listener (the default), and
- * never lets a listener's exception disturb the transaction. Immutable and thread-safe.
+ * Tells the {@link TxListener} and the transaction's trace about attempts, and counts them in
+ * {@link TxCounters}. Builds no event at all for the no-op listener (the default), and never lets a listener's
+ * exception disturb the transaction. Immutable and thread-safe.
  */
 final class AttemptEvents {
     private static final Logger LOG = LoggerFactory.getLogger(AttemptEvents.class);
 
     private final TxListener listener;
     private final boolean silent;
+    private final TxCounters counters;
 
-    AttemptEvents(TxListener listener) {
+    AttemptEvents(TxListener listener, TxCounters counters) {
         this.listener = listener;
+        this.counters = counters;
         this.silent = listener == LoggingTxListener.NOOP;
     }
 
     void begin(Attempt attempt) {
+        attempt.trace().attemptBegan(attempt.number());
         if (!silent) {
             try {
                 listener.onBegin(event(attempt, null, true));
@@ -34,6 +38,8 @@ final class AttemptEvents {
     }
 
     void committed(Attempt attempt) {
+        counters.committed();
+        attempt.trace().committed();
         if (!silent) {
             try {
                 listener.onCommit(event(attempt, null, false));
@@ -44,6 +50,7 @@ final class AttemptEvents {
     }
 
     void rolledBack(Attempt attempt, Throwable failure) {
+        counters.rolledBack(failure);
         if (!silent) {
             try {
                 listener.onRollback(event(attempt, failure, false));
@@ -54,6 +61,8 @@ final class AttemptEvents {
     }
 
     void retrying(Attempt attempt, Throwable failure, Duration backoff) {
+        counters.retrying(failure);
+        attempt.trace().retrying(attempt.number(), failure, backoff);
         if (!silent) {
             try {
                 listener.onRetry(event(attempt, failure, false), backoff);

@@ -37,6 +37,7 @@ final class ConnectionTracker implements ConnectionFactory {
 
     private final DataSource dataSource;
     private final Consumer<Connection> evict;
+    private final TxCounters counters;
     private final Map<Connection, Site> checkedOut = new ConcurrentHashMap<>();
     /** The last refused-password failure reported to the credentials source, and what it answered. */
     private final AtomicReference<Throwable> lastRejection = new AtomicReference<>();
@@ -46,9 +47,10 @@ final class ConnectionTracker implements ConnectionFactory {
     private record Site(Thread thread, long sinceNanos, Throwable takenAt) {
     }
 
-    ConnectionTracker(DataSource dataSource, Consumer<Connection> evict) {
+    ConnectionTracker(DataSource dataSource, Consumer<Connection> evict, TxCounters counters) {
         this.dataSource = dataSource;
         this.evict = evict;
+        this.counters = counters;
     }
 
     /** Marks the calling thread as opening a connection for {@code attempt}, until {@link #openedFor}. */
@@ -64,11 +66,24 @@ final class ConnectionTracker implements ConnectionFactory {
     @Override
     public Connection openConnection() throws SQLException {
         Attempt attempt = OPENING_FOR.get();
-        Connection connection = attempt == null ? dataSource.getConnection() : borrow(attempt);
+        Connection connection = attempt == null ? dataSource.getConnection() : countedBorrow(attempt);
         checkedOut.put(connection, new Site(Thread.currentThread(), System.nanoTime(),
                 attempt != null ? null : new Throwable("connection taken outside a txfn transaction")));
         return attempt != null && attempt.needsTransactionConnection() ? new TransactionConnection(connection, attempt)
                 : connection;
+    }
+
+    /** {@link #borrow}, its wait and its failure counted in {@link TxCounters}. */
+    private Connection countedBorrow(Attempt attempt) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            Connection connection = borrow(attempt);
+            counters.borrowed(System.nanoTime() - start);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            counters.borrowFailed(System.nanoTime() - start, FailureClassifier.connectionRejection(e) != null);
+            throw e;
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxException;
 import dev.txfn.TxListener;
+import dev.txfn.TxMetrics;
 import dev.txfn.TxOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -61,9 +62,14 @@ public final class TransactionRunner implements Tx {
         final Runnable evictIdleConnections;
         final AtomicInteger open = new AtomicInteger();
         final WarmUp warmUp = new WarmUp();
+        final TxCounters counters;
+        final Tracing tracing;
 
-        Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections) {
+        Shared(Jdbi jdbi, ConnectionTracker tracker, boolean postgres, Runnable evictIdleConnections,
+                TxCounters counters, Tracing tracing) {
             this.jdbi = jdbi;
+            this.counters = counters;
+            this.tracing = tracing;
             this.tracker = tracker;
             this.postgres = postgres;
             this.evictIdleConnections = evictIdleConnections;
@@ -78,7 +84,7 @@ public final class TransactionRunner implements Tx {
         this.options = options;
         this.deadline = deadline;
         this.listener = listener;
-        this.events = new AttemptEvents(listener);
+        this.events = new AttemptEvents(listener, shared.counters);
     }
 
     /**
@@ -101,13 +107,35 @@ public final class TransactionRunner implements Tx {
     public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
             Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
             Consumer<Jdbi> jdbiCustomizer) {
+        return create(dataSource, postgres, evictIdleConnections, evictConnection, options, listener, jdbiCustomizer,
+                Tracing.NONE);
+    }
+
+    /**
+     * Creates a runner whose transactions and statements are traced through {@code tracing}; otherwise as
+     * {@link #create(DataSource, boolean, Runnable, Consumer, TxOptions, TxListener, Consumer)}.
+     *
+     * @param dataSource where connections come from (auto-commit on)
+     * @param postgres whether the database is PostgreSQL
+     * @param evictIdleConnections see the other {@code create}
+     * @param evictConnection see the other {@code create}
+     * @param options default options
+     * @param listener the listener
+     * @param jdbiCustomizer applied to the Jdbi instance once
+     * @param tracing where transaction and statement spans go ({@link Tracing#NONE} for nowhere)
+     * @return the runner
+     */
+    public static Tx create(DataSource dataSource, boolean postgres, Runnable evictIdleConnections,
+            Consumer<Connection> evictConnection, TxOptions options, TxListener listener,
+            Consumer<Jdbi> jdbiCustomizer, Tracing tracing) {
         if (dataSource instanceof HikariDataSource hikari) {
             // A pool handed over directly gets the same eviction as a Database's.
             evictConnection = evictConnection != null ? evictConnection : hikari::evictConnection;
             evictIdleConnections = evictIdleConnections != null ? evictIdleConnections : () -> softEvict(hikari);
         }
+        TxCounters counters = new TxCounters(dataSource);
         ConnectionTracker tracker = new ConnectionTracker(dataSource, evictConnection == null ? c -> { }
-                : evictConnection);
+                : evictConnection, counters);
         Jdbi jdbi = Jdbi.create(tracker);
         if (postgres) {
             jdbi.installPlugin(new LazyPostgresPlugin());
@@ -116,7 +144,8 @@ public final class TransactionRunner implements Tx {
         StatementMessages.install(jdbi.getConfig(StatementExceptions.class));
         jdbiCustomizer.accept(jdbi);
         Shared shared = new Shared(jdbi, tracker, postgres,
-                evictIdleConnections == null ? () -> { } : evictIdleConnections);
+                evictIdleConnections == null ? () -> { } : evictIdleConnections, counters,
+                Objects.requireNonNull(tracing));
         return new TransactionRunner(shared, options, null, listener);
     }
 
@@ -198,6 +227,23 @@ public final class TransactionRunner implements Tx {
         return deadline;
     }
 
+    // metrics: begin
+    @Override
+    public TxMetrics metrics() {
+        return shared.counters.read();
+    }
+
+    /**
+     * The counts behind {@link #metrics()}, shared by every runner derived from the same one; for the
+     * Micrometer binder, which also reaches the pool's HikariCP events through them.
+     *
+     * @return the counters
+     */
+    public TxCounters counters() {
+        return shared.counters;
+    }
+    // metrics: end
+
     @Override
     public int openTransactions() {
         return shared.open.get();
@@ -217,8 +263,16 @@ public final class TransactionRunner implements Tx {
         if (counted) {
             shared.open.incrementAndGet();
         }
+        // Tracing: the transaction's span (txfn's own warm-up is not traced) is current until it ends.
+        TransactionTrace trace = TransactionTrace.NONE;
         try {
-            return retryLoop(txOptions, callback, deadlineNanos);
+            trace = counted ? shared.tracing.begin(txOptions, deadline) : TransactionTrace.NONE;
+            T result = retryLoop(txOptions, callback, deadlineNanos, trace);
+            trace.end(null);
+            return result;
+        } catch (Throwable failure) {
+            trace.end(failure);
+            throw failure;
         } finally {
             if (counted) {
                 shared.open.decrementAndGet();
@@ -229,7 +283,7 @@ public final class TransactionRunner implements Tx {
     }
 
     private <T, X extends Exception> T retryLoop(TxOptions txOptions, HandleCallback<T, X> callback,
-            long deadlineNanos) throws X {
+            long deadlineNanos, TransactionTrace trace) throws X {
         int transientRetries = 0;
         int staleReruns = 0;
         ReadOnlyServerReruns readOnlyServer = new ReadOnlyServerReruns();
@@ -237,7 +291,7 @@ public final class TransactionRunner implements Tx {
         boolean oneFlight = shared.postgres && txOptions.readOnly() && callback instanceof OneQuery;
         for (int number = 1; ; number++) {
             Attempt attempt = new Attempt(number, txOptions, deadline, deadlineNanos, shared.postgres, oneFlight,
-                    shared.jdbi.getConfig(SqlStatements.class).getSqlLogger());
+                    shared.jdbi.getConfig(SqlStatements.class).getSqlLogger(), trace);
             try {
                 return runAttempt(attempt, callback);
             } catch (Throwable failure) {

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.txfn.lambda.internal.InvocationRunner;
+import dev.txfn.lambda.internal.InvocationTrigger;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Objects;
 
@@ -71,7 +72,8 @@ public abstract class EventHandler<I, O> implements RequestHandler<I, O> {
      */
     @Override
     public final O handleRequest(I event, Context context) {
-        InvocationRunner.Invocation invocation = runner.start(context, target(event));
+        InvocationRunner.Invocation invocation = runner.start(context, target(event),
+                InvocationTrigger.event(event instanceof ScheduledEvent));
         O result = null;
         Throwable failure = null;
         try {

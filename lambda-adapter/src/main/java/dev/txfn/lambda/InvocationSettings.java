@@ -7,25 +7,33 @@ import java.util.Optional;
 
 /**
  * How every invocation of a txfn handler runs: the safety margin kept between the database deadline and the
- * Lambda timeout, whether CloudWatch Embedded Metric Format lines are written, and the {@link Database} whose
- * pool is checked at the end of each invocation and emptied before a SnapStart checkpoint.
+ * Lambda timeout, whether CloudWatch Embedded Metric Format lines are written, the {@link Database} whose
+ * pool is checked at the end of each invocation and emptied before a SnapStart checkpoint, and the telemetry
+ * flush run before each invocation returns.
+ *
+ * <p>When OpenTelemetry is on the class path, every invocation gets a span (through the application's
+ * {@code GlobalOpenTelemetry}); exporting it before Lambda freezes the environment is the
+ * {@link #withTelemetryFlush telemetry flush}'s job.
  *
  * <p>Immutable and thread-safe; each {@code withX} method returns a modified copy.
  */
 public final class InvocationSettings {
     private static final InvocationSettings DEFAULTS =
-            new InvocationSettings(Duration.ofMillis(500), false, "txfn", null);
+            new InvocationSettings(Duration.ofMillis(500), false, "txfn", null, null);
 
     private final Duration deadlineMargin;
     private final boolean metrics;
     private final String metricsNamespace;
     private final Database database;
+    private final Runnable telemetryFlush;
 
-    private InvocationSettings(Duration deadlineMargin, boolean metrics, String metricsNamespace, Database database) {
+    private InvocationSettings(Duration deadlineMargin, boolean metrics, String metricsNamespace, Database database,
+            Runnable telemetryFlush) {
         this.deadlineMargin = deadlineMargin;
         this.metrics = metrics;
         this.metricsNamespace = metricsNamespace;
         this.database = database;
+        this.telemetryFlush = telemetryFlush;
     }
 
     /**
@@ -51,7 +59,7 @@ public final class InvocationSettings {
         if (margin.isNegative()) {
             throw new IllegalArgumentException("deadlineMargin must not be negative, was " + margin);
         }
-        return new InvocationSettings(margin, metrics, metricsNamespace, database);
+        return new InvocationSettings(margin, metrics, metricsNamespace, database, telemetryFlush);
     }
 
     /**
@@ -67,7 +75,7 @@ public final class InvocationSettings {
         if (namespace.isBlank()) {
             throw new IllegalArgumentException("metrics namespace must not be blank");
         }
-        return new InvocationSettings(deadlineMargin, true, namespace, database);
+        return new InvocationSettings(deadlineMargin, true, namespace, database, telemetryFlush);
     }
 
     /**
@@ -79,7 +87,27 @@ public final class InvocationSettings {
      */
     public InvocationSettings withDatabase(Database database) {
         return new InvocationSettings(deadlineMargin, metrics, metricsNamespace,
-                Objects.requireNonNull(database, "database"));
+                Objects.requireNonNull(database, "database"), telemetryFlush);
+    }
+
+    /**
+     * A copy that runs {@code flush} at the end of every invocation, after its span ended and before the handler
+     * returns: Lambda freezes the environment once the handler returns, so spans still queued in a batch
+     * processor would leave late or never. With the OpenTelemetry SDK:
+     *
+     * <pre>{@code
+     * settings.withTelemetryFlush(() -> sdk.getSdkTracerProvider().forceFlush().join(1, TimeUnit.SECONDS))
+     * }</pre>
+     *
+     * <p>The flush is bounded by what it does (the {@code join} timeout above): it runs on the invocation's time. An
+     * exception it throws is logged at WARN and does not fail the invocation.
+     *
+     * @param flush what exports the invocation's telemetry
+     * @return the new settings
+     */
+    public InvocationSettings withTelemetryFlush(Runnable flush) {
+        return new InvocationSettings(deadlineMargin, metrics, metricsNamespace, database,
+                Objects.requireNonNull(flush, "flush"));
     }
 
     /**
@@ -116,5 +144,14 @@ public final class InvocationSettings {
      */
     public Optional<Database> database() {
         return Optional.ofNullable(database);
+    }
+
+    /**
+     * The telemetry flush, if one was given.
+     *
+     * @return the flush or empty
+     */
+    public Optional<Runnable> telemetryFlush() {
+        return Optional.ofNullable(telemetryFlush);
     }
 }

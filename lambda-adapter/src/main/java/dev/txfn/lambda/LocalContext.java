@@ -21,12 +21,15 @@ public final class LocalContext implements Context {
     private final String functionName;
     private final int memoryLimitMb;
     private final long deadlineNanos;
+    private final String xrayTraceId;
 
-    private LocalContext(String requestId, String functionName, int memoryLimitMb, long deadlineNanos) {
+    private LocalContext(String requestId, String functionName, int memoryLimitMb, long deadlineNanos,
+            String xrayTraceId) {
         this.requestId = requestId;
         this.functionName = functionName;
         this.memoryLimitMb = memoryLimitMb;
         this.deadlineNanos = deadlineNanos;
+        this.xrayTraceId = xrayTraceId;
     }
 
     /**
@@ -50,7 +53,8 @@ public final class LocalContext implements Context {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
-        return new LocalContext(UUID.randomUUID().toString(), "txfn-local", 512, System.nanoTime() + timeout.toNanos());
+        return new LocalContext(UUID.randomUUID().toString(), "txfn-local", 512, System.nanoTime() + timeout.toNanos(),
+                null);
     }
 
     /**
@@ -61,7 +65,20 @@ public final class LocalContext implements Context {
      */
     public LocalContext withRequestId(String requestId) {
         return new LocalContext(Objects.requireNonNull(requestId, "requestId"), functionName, memoryLimitMb,
-                deadlineNanos);
+                deadlineNanos, xrayTraceId);
+    }
+
+    /**
+     * A copy handing over a trace, as the Lambda runtime's context does: {@link #getXrayTraceId()} returns
+     * {@code traceHeader}, which the invocation's span continues when OpenTelemetry is on the class path.
+     *
+     * @param traceHeader an X-Ray trace header, e.g. {@code Root=1-5759e988-bd862e3fe1be46a994272793;}
+     *     {@code Parent=53995c3f42cd8ad8;Sampled=1}
+     * @return the context
+     */
+    public LocalContext withXrayTraceId(String traceHeader) {
+        return new LocalContext(requestId, functionName, memoryLimitMb, deadlineNanos,
+                Objects.requireNonNull(traceHeader, "traceHeader"));
     }
 
     @Override
@@ -108,6 +125,12 @@ public final class LocalContext implements Context {
     public int getRemainingTimeInMillis() {
         long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, left));
+    }
+
+    /** The trace header given to {@link #withXrayTraceId}, or {@code null}. */
+    @Override
+    public String getXrayTraceId() {
+        return xrayTraceId;
     }
 
     @Override

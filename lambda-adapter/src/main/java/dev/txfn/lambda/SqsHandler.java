@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.txfn.TxException;
 import dev.txfn.lambda.SqsBatchResult.Reason;
 import dev.txfn.lambda.internal.InvocationRunner;
+import dev.txfn.lambda.internal.InvocationTrigger;
 import dev.txfn.lambda.internal.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,7 +118,8 @@ public abstract class SqsHandler<T> implements RequestHandler<SQSEvent, SQSBatch
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null
                 ? List.of() : event.getRecords();
         String arn = records.isEmpty() ? null : records.get(0).getEventSourceArn();
-        InvocationRunner.Invocation invocation = runner.start(context, "sqs:" + SqsMessage.queueName(arn));
+        InvocationRunner.Invocation invocation = runner.start(context, "sqs:" + SqsMessage.queueName(arn),
+                InvocationTrigger.sqs(SqsMessage.queueName(arn), records.size()));
         SqsBatchResult result = null;
         try {
             result = processAll(records, fifo(arn), invocation);

@@ -31,7 +31,11 @@
  * ({@link dev.txfn.lambda.InvocationSettings#withDeadlineMargin}), so the server cancels a slow statement
  * before Lambda kills the function; afterwards {@link dev.txfn.Tx#settle()} verifies that no connection is
  * checked out and no transaction is open, repairing, logging and failing the invocation otherwise; one
- * structured log line (and optionally a CloudWatch EMF line) records it. {@link dev.txfn.lambda.SnapStart} closes
+ * structured log line (and optionally a CloudWatch EMF line) records it. With OpenTelemetry on the class path
+ * (an optional dependency: nothing of it is loaded otherwise) the invocation is also one span with the FaaS
+ * semantic conventions, continuing the trace Lambda hands over or the request's {@code traceparent}, current
+ * while the function runs; {@link dev.txfn.lambda.InvocationSettings#withTelemetryFlush} exports it before the
+ * handler returns. {@link dev.txfn.lambda.SnapStart} closes
  * pooled connections before a snapshot. For local runs and tests: {@link dev.txfn.lambda.LocalContext},
  * {@link dev.txfn.lambda.LambdaEvents}, {@link dev.txfn.lambda.LocalHttpServer}.
  */

@@ -59,7 +59,8 @@ public final class HttpDispatcher {
         String target = lookup instanceof RouteTable.Found found
                 ? found.route().method() + " " + found.route().template()
                 : raw.method() + " " + raw.path().encoded();
-        InvocationRunner.Invocation invocation = runner.start(context, target);
+        InvocationRunner.Invocation invocation = runner.start(context, target, InvocationTrigger.http(raw.method(),
+                lookup instanceof RouteTable.Found found ? found.route().template() : null, raw.headers()));
         WireResponse response = null;
         boolean settled = false;
         try {

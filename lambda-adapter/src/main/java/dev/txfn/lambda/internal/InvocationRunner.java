@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle every wrapper shares: derive the invocation's {@code Tx} (deadline from the remaining time less
  * the margin, a listener counting transactions and retries), run the work, verify the application settled,
- * repair and report if it did not, and write one structured log line (plus an EMF line when asked).
+ * repair and report if it did not, and write one structured log line (plus an EMF line when asked). With
+ * OpenTelemetry on the class path, the invocation is also one trace span ({@link InvocationTracing}), current from
+ * {@link #start} to {@link Invocation#finish}.
  * Thread-safe; one instance per handler, shared by all invocations.
  */
 public final class InvocationRunner {
@@ -29,6 +31,7 @@ public final class InvocationRunner {
     private final InvocationSettings settings;
     private final String kind;
     private final PrintStream metricsOut;
+    private final InvocationTracing tracing = InvocationTracing.forClassPath();
 
     /**
      * Creates the runner.
@@ -67,7 +70,21 @@ public final class InvocationRunner {
      * @return the invocation
      */
     public Invocation start(Context context, String target) {
-        return new Invocation(context, target);
+        return start(context, target, InvocationTrigger.event(false));
+    }
+
+    /**
+     * Starts an invocation as {@link #start(Context, String)} does, with what triggered it for its trace span
+     * (started, and current on this thread until {@link Invocation#finish}, when OpenTelemetry is on the class
+     * path).
+     *
+     * @param context the Lambda context
+     * @param target the route or event type, for the log line
+     * @param trigger what started the invocation
+     * @return the invocation
+     */
+    public Invocation start(Context context, String target, InvocationTrigger trigger) {
+        return new Invocation(context, target, trigger);
     }
 
     /** One invocation in progress. Confined to the invoking thread, apart from the counters. */
@@ -79,15 +96,18 @@ public final class InvocationRunner {
         private final AtomicInteger retries = new AtomicInteger();
         private final AtomicInteger rollbacks = new AtomicInteger();
         private final Tx invocationTx;
+        private final InvocationMetrics metrics; // metrics: the EMF line's figures
         private final Instant deadline;
         private boolean settled = true;
+        private final InvocationTracing.ActiveSpan span;
 
-        private Invocation(Context context, String target) {
+        private Invocation(Context context, String target, InvocationTrigger trigger) {
             this.context = Objects.requireNonNull(context, "context");
             this.target = target;
             long remaining = Math.max(0, context.getRemainingTimeInMillis() - settings.deadlineMargin().toMillis());
             this.deadline = Instant.now().plusMillis(remaining);
-            this.invocationTx = tx.withDeadline(deadline).withListener(new TxListener() {
+            this.metrics = new InvocationMetrics(tx); // metrics
+            this.invocationTx = tx.withDeadline(deadline).withListener(metrics).withListener(new TxListener() {
                 @Override
                 public void onCommit(TxEvent event) {
                     transactions.incrementAndGet();
@@ -103,6 +123,7 @@ public final class InvocationRunner {
                     retries.incrementAndGet();
                 }
             });
+            this.span = tracing.begin(context, trigger); // last: nothing above may throw and leave it current
         }
 
         /** The {@code Tx} to use for this invocation's work: bounded by its deadline, counted. */
@@ -149,19 +170,26 @@ public final class InvocationRunner {
         }
 
         /**
-         * Ends the invocation: a final settle check, the structured log line and the EMF line.
+         * Ends the invocation: a final settle check, the end of its trace span, the structured log line, the EMF
+         * line and the {@linkplain InvocationSettings#telemetryFlush() telemetry flush}.
          *
          * @param outcome what came of it, e.g. {@code 200} or {@code 9/10 ok}
          * @return whether the invocation ended settled (the last check and every earlier one)
          */
         public boolean finish(String outcome) {
-            boolean ok = checkSettled() && settled;
+            boolean ok = false;
+            try {
+                ok = checkSettled() && settled;
+            } finally { // even if the check throws: a span left current would parent the next invocation's
+                span.end(outcome, ok, transactions.get(), retries.get());
+            }
             double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
             LOG.info("{}", logLine(outcome, ok, millis));
             if (settings.metrics()) {
                 metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
-                        retries.get(), millis, ok));
+                        retries.get(), millis, ok, metrics.figures()));
             }
+            TelemetryFlush.run(settings, requestId());
             return ok;
         }
 

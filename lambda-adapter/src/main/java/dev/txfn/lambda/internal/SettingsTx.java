@@ -3,6 +3,7 @@ package dev.txfn.lambda.internal;
 import dev.txfn.SettleReport;
 import dev.txfn.Tx;
 import dev.txfn.TxListener;
+import dev.txfn.TxMetrics;
 import dev.txfn.TxOptions;
 import java.time.Instant;
 import java.util.Collections;
@@ -100,6 +101,11 @@ public final class SettingsTx implements Tx {
     @Override
     public SettleReport settle() {
         return delegate.settle();
+    }
+
+    @Override
+    public TxMetrics metrics() {
+        return delegate.metrics();
     }
 
     @Override

@@ -38,6 +38,7 @@ final class ColdStartLauncher {
     private final String jdbcUrl;
     private final Path workDir;
     private final Map<Class<?>, Map<String, String>> extraEnvironment;
+    private final Map<Class<?>, String> classPathByMain;
 
     /**
      * A launcher of children on {@code classPath}.
@@ -60,10 +61,25 @@ final class ColdStartLauncher {
      */
     ColdStartLauncher(String classPath, String jdbcUrl, Path workDir,
             Map<Class<?>, Map<String, String>> extraEnvironment) {
+        this(classPath, jdbcUrl, workDir, extraEnvironment, Map.of());
+    }
+
+    /**
+     * A launcher whose children of some main classes get extra environment variables or another class path.
+     *
+     * @param classPath the bench jar (or class path) the children load from
+     * @param jdbcUrl where the children connect
+     * @param workDir an owner-only directory for the children's standard error
+     * @param extraEnvironment by main class, variables set in addition (or instead of {@code DATABASE_URL})
+     * @param classPathByMain by main class, the class path to use instead of {@code classPath}
+     */
+    ColdStartLauncher(String classPath, String jdbcUrl, Path workDir,
+            Map<Class<?>, Map<String, String>> extraEnvironment, Map<Class<?>, String> classPathByMain) {
         this.classPath = classPath;
         this.jdbcUrl = jdbcUrl;
         this.workDir = workDir;
         this.extraEnvironment = Map.copyOf(extraEnvironment);
+        this.classPathByMain = Map.copyOf(classPathByMain);
     }
 
     /**
@@ -81,7 +97,7 @@ final class ColdStartLauncher {
         command.add(jdk.java().toString());
         command.addAll(jvmFlags);
         command.add("-cp");
-        command.add(classPath);
+        command.add(classPathByMain.getOrDefault(mainClass, classPath));
         command.add(mainClass.getName());
         Path stderr = workDir.resolve(mainClass.getSimpleName() + ".stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile()).directory(workDir.toFile());

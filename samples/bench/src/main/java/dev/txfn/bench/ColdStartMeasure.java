@@ -1,5 +1,6 @@
 package dev.txfn.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +42,9 @@ public final class ColdStartMeasure implements Measure {
     /** Issue 12: txfn with the adapter within this factor of Jdbi + HikariCP at equal flags. */
     static final double AOT_TARGET_JDBI = 1.1;
 
+    /** Where {@code mvn package} copies the OpenTelemetry jars, next to bench.jar. */
+    static final String OPENTELEMETRY_DIR = "opentelemetry";
+
     /** The variants, in column order; the first is the baseline. */
     private enum Variant {
         RAW_JDBC(Implementation.RAW_JDBC.key(), ColdStartRawJdbc.class),
@@ -48,7 +53,9 @@ public final class ColdStartMeasure implements Measure {
         TXFN_SECRET_EXTENSION("txfn, password from Secrets Manager via the Lambda extension", ColdStartTxfnSecret.class),
         TXFN_SECRET_SDK("txfn, password from Secrets Manager via the AWS SDK", ColdStartTxfnSecret.WithoutExtension.class),
         TXFN_LAMBDA_NO_WARM_UP("txfn + Lambda adapter, no warm-up", ColdStartTxfnLambdaNoWarmUp.class),
-        TXFN_LAMBDA("txfn + Lambda adapter", ColdStartTxfnLambda.class);
+        TXFN_LAMBDA("txfn + Lambda adapter", ColdStartTxfnLambda.class),
+        TXFN_LAMBDA_TRACED("txfn + Lambda adapter with OpenTelemetry SDK configured",
+                ColdStartTxfnLambdaTraced.class);
 
         final String key;
         final Class<?> main;
@@ -80,7 +87,9 @@ public final class ColdStartMeasure implements Measure {
                 + " request), and txfn with the Lambda adapter (an"
                 + " `HttpApiHandler` with one route, called with an `APIGatewayV2HTTPEvent` and a `LocalContext`),"
                 + " with its resources from `LambdaResources.of(Database.fromEnv())` (no warm-up) and as deployed,"
-                + " from `LambdaResources.fromEnv()` (which starts `Tx.warmUp()`)."
+                + " from `LambdaResources.fromEnv()` (which starts `Tx.warmUp()`), and the same with the OpenTelemetry"
+                + " SDK registered (simple span processor, no-op exporter, telemetry flush set: one invocation span"
+                + " made and exported; the OpenTelemetry jars are on that variant's class path only)."
                 + " Each on JDK 17 and JDK 25 (when the bench finds one: `-Dtxfn.bench.jdk25=<home>`,"
                 + " `TXFN_BENCH_JDK25`, else `/usr/lib/jvm/temurin-25-jdk-amd64`)."
                 + " Median of N runs, the variants and JDKs taking turns; \"spawn\" figures are the parent's clock,"
@@ -107,7 +116,8 @@ public final class ColdStartMeasure implements Measure {
             secrets = ColdStartSecretEndpoint.start(jdbcUrl);
             ColdStartLauncher launcher = new ColdStartLauncher(classPath, jdbcUrl, work, Map.of(
                     ColdStartTxfnSecret.class, secrets.extensionEnvironment(jdbcUrl),
-                    ColdStartTxfnSecret.WithoutExtension.class, secrets.sdkEnvironment(jdbcUrl)));
+                    ColdStartTxfnSecret.WithoutExtension.class, secrets.sdkEnvironment(jdbcUrl)),
+                    Map.of(ColdStartTxfnLambdaTraced.class, withOpenTelemetry(classPath)));
             // Page the jar and each JDK in; not counted. Quick runs warm up with the baseline alone.
             for (ColdStartJdk jdk : jdks) {
                 for (Variant v : quick ? List.of(Variant.RAW_JDBC) : List.of(Variant.values())) {
@@ -294,6 +304,7 @@ public final class ColdStartMeasure implements Measure {
         double core = plain.median(jdk, Variant.TXFN);
         double lambda = plain.median(jdk, Variant.TXFN_LAMBDA);
         double cold = plain.median(jdk, Variant.TXFN_LAMBDA_NO_WARM_UP);
+        double traced = plain.median(jdk, Variant.TXFN_LAMBDA_TRACED);
         double ratio = lambda / raw;
         return List.of(String.format(Locale.ROOT, "%s: txfn + Lambda adapter ÷ raw JDBC = %.2f, %s the %.1f×"
                 + " target (txfn core alone: %.2f); txfn's own share at default flags: core ÷ Jdbi + HikariCP"
@@ -301,7 +312,10 @@ public final class ColdStartMeasure implements Measure {
                 ratio <= TARGET_RATIO ? "within" : "NOT within", TARGET_RATIO, core / raw, core / jdbi,
                 lambda / core), String.format(Locale.ROOT, "%s: the warm-up `LambdaResources.fromEnv()` starts"
                 + " (connect and first transaction on a background thread while the handler is built) bought:"
-                + " %.0f → %.0f ms (%+.0f%%)", jdk.label(), cold, lambda, (lambda - cold) / cold * 100));
+                + " %.0f → %.0f ms (%+.0f%%)", jdk.label(), cold, lambda, (lambda - cold) / cold * 100),
+                String.format(Locale.ROOT, "%s traces: registering the OpenTelemetry SDK and making and flushing"
+                + " the invocation span cost %.0f → %.0f ms (%+.0f ms)", jdk.label(), lambda, traced,
+                traced - lambda));
     }
 
     /**
@@ -363,6 +377,26 @@ public final class ColdStartMeasure implements Measure {
         results.set(0, new CaseResult(first.measure(), first.name(), first.description(), first.unit(),
                 first.figures(), first.ratios(), merged));
         return results;
+    }
+
+    /**
+     * The traced variant's class path: the bench jar plus the OpenTelemetry jars {@code mvn package} copies next
+     * to it (the jar leaves them out, so no other variant has OpenTelemetry on its class path); a class path that
+     * is not a jar (run from an IDE) already holds them.
+     */
+    private static String withOpenTelemetry(String classPath) throws IOException {
+        if (!classPath.endsWith(".jar")) {
+            return classPath;
+        }
+        Path dir = Path.of(classPath).resolveSibling(OPENTELEMETRY_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("the traced cold-start variant needs the OpenTelemetry jars in " + dir
+                    + ", which mvn package copies there; it is missing");
+        }
+        try (Stream<Path> jars = Files.list(dir)) {
+            return classPath + File.pathSeparator + jars.filter(p -> p.toString().endsWith(".jar")).sorted()
+                    .map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        }
     }
 
     /** The jar this class was loaded from, else this JVM's class path. */

@@ -1,0 +1,137 @@
+package dev.txfn.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.IMetricsTracker;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import com.zaxxer.hikari.metrics.PoolStats;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HikariCP's metrics hook on a pool built by {@code Database}: counts the physical connections the pool opens,
+ * and passes every event on to one more tracker when attached ({@link #attach}), so that HikariCP's own
+ * metrics (its Micrometer tracker, say) still work: HikariCP takes only one tracker factory, and it is set
+ * before the pool starts. Thread-safe.
+ */
+public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(PoolEvents.class);
+    private static final IMetricsTracker NONE = new IMetricsTracker() { };
+
+    private final LongAdder opened = new LongAdder();
+    private volatile String poolName;
+    private volatile PoolStats poolStats;
+    private volatile IMetricsTracker attached = NONE;
+
+    /**
+     * The events of {@code dataSource} when it is a pool whose tracker factory is txfn's.
+     *
+     * @param dataSource any data source
+     * @return the events, or {@code null}
+     */
+    public static PoolEvents of(DataSource dataSource) {
+        return dataSource instanceof HikariDataSource hikari
+                && hikari.getMetricsTrackerFactory() instanceof PoolEvents events ? events : null;
+    }
+
+    /** Called by HikariCP once, as the pool starts. */
+    @Override
+    public IMetricsTracker create(String name, PoolStats stats) {
+        this.poolName = name;
+        this.poolStats = stats;
+        return this;
+    }
+
+    /**
+     * Passes HikariCP's events on to a tracker of {@code factory} from now on, e.g. HikariCP's
+     * {@code MicrometerMetricsTrackerFactory}, in place of any attached before (which is closed).
+     *
+     * @param factory the factory
+     * @throws IllegalStateException if the pool has not started
+     */
+    public void attach(MetricsTrackerFactory factory) {
+        if (poolStats == null) {
+            throw new IllegalStateException("the pool has not started; HikariCP has not created its tracker yet");
+        }
+        IMetricsTracker previous = attached;
+        attached = factory.create(poolName, poolStats);
+        previous.close();
+    }
+
+    /**
+     * Physical connections opened so far.
+     *
+     * @return the count
+     */
+    public long connectionsOpened() {
+        return opened.sum();
+    }
+
+    // Each event reads the attached tracker once and checks it inline: no lambda allocated per borrow.
+
+    @Override
+    public void recordConnectionCreatedMillis(long millis) {
+        opened.increment();
+        IMetricsTracker tracker = attached;
+        if (tracker != NONE) {
+            try {
+                tracker.recordConnectionCreatedMillis(millis);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    @Override
+    public void recordConnectionAcquiredNanos(long nanos) {
+        IMetricsTracker tracker = attached;
+        if (tracker != NONE) {
+            try {
+                tracker.recordConnectionAcquiredNanos(nanos);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    @Override
+    public void recordConnectionUsageMillis(long millis) {
+        IMetricsTracker tracker = attached;
+        if (tracker != NONE) {
+            try {
+                tracker.recordConnectionUsageMillis(millis);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    @Override
+    public void recordConnectionTimeout() {
+        IMetricsTracker tracker = attached;
+        if (tracker != NONE) {
+            try {
+                tracker.recordConnectionTimeout();
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        IMetricsTracker tracker = attached;
+        attached = NONE;
+        try {
+            tracker.close();
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** Another library's tracker must never fail a borrow: its failure is logged and otherwise ignored. */
+    private static void failed(RuntimeException e) {
+        LOG.warn("an attached HikariCP metrics tracker failed", e);
+    }
+}
