@@ -195,7 +195,7 @@ public final class InvocationRunner {
 
         /** The structured log line {@link #finish} writes, as JSON; separate so tests can read it. */
         String logLine(String outcome, boolean ok, double millis) {
-            return Json.MAPPER.createObjectNode()
+            return JsonLine.object()
                     .put("requestId", requestId())
                     .put("kind", kind)
                     .put("target", target)
