@@ -99,7 +99,7 @@ public final class ColdStartMeasure implements Measure {
                 + " JDK 25 (`-XX:AOTCacheOutput`, then `-XX:AOTCache`), and that plus `-XX:TieredStopAtLevel=1`."
                 + " Targets: txfn + adapter within " + TARGET_RATIO + "× raw JDBC; with its AOT cache within "
                 + AOT_TARGET_RAW + "× raw JDBC at default flags and " + AOT_TARGET_JDBI + "× Jdbi + HikariCP at"
-                + " equal flags; txfn's core no slower than Jdbi + HikariCP.";
+                + " equal flags; txfn's core no slower than Jdbi + HikariCP. " + ColdStartDeployed.DESCRIPTION;
     }
 
     @Override
@@ -176,6 +176,8 @@ public final class ColdStartMeasure implements Measure {
                     ColdStartLauncher.Run::wallMs, withAotTarget(jdk, plain, shared, sharedC1,
                             gainNote(jdk.label() + ", C1 only, on top of the " + jdk.archiveName(), shared.of(jdk),
                                     sharedC1.of(jdk)))));
+            // Issue 12, the deployed form: txfn + adapter through the runtime client with its AOT cache.
+            results.addAll(ColdStartDeployed.measure(launcher, jdks, Path.of(classPath), jdbcUrl, work, runs, notes));
             return withNote(results, notes);
         } finally {
             if (secrets != null) {
