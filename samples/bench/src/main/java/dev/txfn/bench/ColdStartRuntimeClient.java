@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +50,8 @@ final class ColdStartRuntimeClient {
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How the JVM says it cannot use a cache, e.g. {@code [0.015s][error  ][aot] Unable to map shared spaces}. */
+    private static final Pattern AOT_ERROR = Pattern.compile("\\[error\\s*\\]\\[aot");
 
     private final String classPath;
     private final String jdbcUrl;
@@ -102,7 +105,24 @@ final class ColdStartRuntimeClient {
         List<String> command = command(jdk, List.of(), options);
         Map<String, String> environment = aotCache == null ? Map.of()
                 : Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTCache=" + aotCache);
-        return serve(jdk, command, environment, 1, "run");
+        double wallMs = serve(jdk, command, environment, 1, "run");
+        if (aotCache != null) {
+            refusedCache(jdk, aotCache);
+        }
+        return wallMs;
+    }
+
+    /** A cache the JVM refuses is an {@code [error][aot]} line, not a failure: the run would be a cold one. */
+    private void refusedCache(ColdStartJdk jdk, Path aotCache) throws IOException {
+        for (String what : List.of("stdout", "stderr")) {
+            for (String line : Files.readAllLines(workDir.resolve("runtime-client-run." + what + ".txt"),
+                    StandardCharsets.UTF_8)) {
+                if (AOT_ERROR.matcher(line).find()) {
+                    throw new IOException("the deployed handler on " + jdk.label() + " did not start from its AOT"
+                            + " cache " + aotCache + ", the JVM said: " + line);
+                }
+            }
+        }
     }
 
     /**
