@@ -14,9 +14,10 @@ import java.util.Map;
  * container image starts it ({@link ColdStartRuntimeClient}: the {@code ENTRYPOINT}'s runtime client and options,
  * the cache trained once per measure run by the image build's training step, served one event by a local Runtime
  * API), against the figures issue 12's targets name, in the same rounds: raw JDBC at default flags, and Jdbi +
- * HikariCP (and txfn + adapter called from a {@code main}) at the {@code ENTRYPOINT}'s flags with an AOT cache of
- * their own. Then the deployed form without its cache, at the {@code ENTRYPOINT}'s flags and at default flags, and
- * on JDK 17 at default flags. Not thread-safe.
+ * HikariCP deployed alike ({@link ColdStartJdbiHandler}, the {@code ENTRYPOINT}'s flags, an AOT cache of its own);
+ * also both handlers called from their {@code main} at those flags with a cache each (what the runtime client
+ * adds), and txfn deployed without its cache, at the {@code ENTRYPOINT}'s flags and at default flags, and on
+ * JDK 17 at default flags. Not thread-safe.
  */
 final class ColdStartDeployed {
 
@@ -31,15 +32,17 @@ final class ColdStartDeployed {
             + " client started as the image's `ENTRYPOINT` (its JVM options, `JAVA_TOOL_OPTIONS=-XX:AOTCache=...`)"
             + " with the handler, served one `GET /things/7` HTTP API event by a local Lambda Runtime API"
             + " (`LocalRuntimeApi`), spawn to the response at the emulator; its AOT cache from one training run as"
-            + " the image build makes it; beside raw JDBC at default flags and Jdbi + HikariCP with an AOT cache at"
-            + " the same options, in the same rounds, and without the cache, at default flags and on JDK 17.";
+            + " the image build makes it; beside, in the same rounds, raw JDBC at default flags, the Jdbi + HikariCP"
+            + " handler deployed alike (same options, AOT cache of its own), both handlers' mains at those options"
+            + " with a cache each, and txfn deployed without the cache, at default flags and on JDK 17.";
 
     private static final String RAW = Implementation.RAW_JDBC.key();
-    private static final String JDBI = "Jdbi + HikariCP, ENTRYPOINT flags + AOT cache";
-    private static final String MAIN = "txfn + Lambda adapter from main, ENTRYPOINT flags + AOT cache";
-    private static final String DEPLOYED = "txfn + Lambda adapter as deployed, ENTRYPOINT flags + AOT cache";
-    private static final String DEPLOYED_NO_CACHE = "as deployed, ENTRYPOINT flags, no cache";
-    private static final String DEPLOYED_DEFAULT = "as deployed, default flags, no cache";
+    private static final String JDBI_MAIN = "Jdbi + HikariCP main, ENTRYPOINT flags + AOT cache";
+    private static final String TXFN_MAIN = "txfn + adapter main, ENTRYPOINT flags + AOT cache";
+    private static final String JDBI_DEPLOYED = "Jdbi + HikariCP as deployed, AOT cache";
+    private static final String TXFN_DEPLOYED = "txfn + adapter as deployed, AOT cache";
+    private static final String NO_CACHE = "txfn + adapter as deployed, no cache";
+    private static final String DEFAULT_FLAGS = "txfn + adapter as deployed, default flags, no cache";
 
     private final ColdStartLauncher launcher;
     private final ColdStartRuntimeClient runtimeClient;
@@ -85,76 +88,86 @@ final class ColdStartDeployed {
     }
 
     private List<CaseResult> measure(int runs) throws IOException, InterruptedException {
-        Path deployedCache = work.resolve("deployed-" + jdk25.key() + ".aot");
-        Path jdbiCache = work.resolve("jdbi-" + jdk25.key() + ".aot");
-        Path mainCache = work.resolve("main-" + jdk25.key() + ".aot");
-        runtimeClient.train(jdk25, ColdStartRuntimeClient.ENTRYPOINT_OPTIONS, deployedCache);
-        trainMain(ColdStartJdbi.class, jdbiCache);
-        trainMain(ColdStartTxfnLambda.class, mainCache);
+        List<String> entrypoint = ColdStartRuntimeClient.ENTRYPOINT_OPTIONS;
+        String txfn = ColdStartRuntimeClient.TXFN_HANDLER;
+        String jdbi = ColdStartRuntimeClient.JDBI_HANDLER;
+        Path txfnCache = work.resolve("txfn-deployed-" + jdk25.key() + ".aot");
+        Path jdbiCache = work.resolve("jdbi-deployed-" + jdk25.key() + ".aot");
+        Path txfnMainCache = work.resolve("txfn-main-" + jdk25.key() + ".aot");
+        Path jdbiMainCache = work.resolve("jdbi-main-" + jdk25.key() + ".aot");
+        runtimeClient.train(jdk25, txfn, entrypoint, txfnCache);
+        runtimeClient.train(jdk25, jdbi, entrypoint, jdbiCache);
+        trainMain(ColdStartJdbi.class, jdbiMainCache);
+        trainMain(ColdStartTxfnLambda.class, txfnMainCache);
         // Page the runtime client's jar in for both JDKs; not counted.
-        runtimeClient.run(jdk17, List.of(), null);
-        runtimeClient.run(jdk25, List.of(), null);
+        runtimeClient.run(jdk17, txfn, List.of(), null);
+        runtimeClient.run(jdk25, txfn, List.of(), null);
         Map<String, List<Double>> on25 = new LinkedHashMap<>();
         Map<String, List<Double>> on17 = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             add(on25, RAW, launcher.run(jdk25, ColdStartRawJdbc.class, List.of()).wallMs());
-            add(on25, JDBI, launcher.run(jdk25, ColdStartJdbi.class, withOptions(jdk25.archiveFlags(jdbiCache)))
-                    .wallMs());
-            add(on25, MAIN, launcher.run(jdk25, ColdStartTxfnLambda.class,
-                    withOptions(jdk25.archiveFlags(mainCache))).wallMs());
-            add(on25, DEPLOYED, runtimeClient.run(jdk25, ColdStartRuntimeClient.ENTRYPOINT_OPTIONS, deployedCache));
-            add(on25, DEPLOYED_NO_CACHE, runtimeClient.run(jdk25, ColdStartRuntimeClient.ENTRYPOINT_OPTIONS, null));
-            add(on25, DEPLOYED_DEFAULT, runtimeClient.run(jdk25, List.of(), null));
+            add(on25, JDBI_MAIN, launcher.run(jdk25, ColdStartJdbi.class,
+                    withOptions(jdk25.archiveFlags(jdbiMainCache))).wallMs());
+            add(on25, TXFN_MAIN, launcher.run(jdk25, ColdStartTxfnLambda.class,
+                    withOptions(jdk25.archiveFlags(txfnMainCache))).wallMs());
+            add(on25, JDBI_DEPLOYED, runtimeClient.run(jdk25, jdbi, entrypoint, jdbiCache));
+            add(on25, TXFN_DEPLOYED, runtimeClient.run(jdk25, txfn, entrypoint, txfnCache));
+            add(on25, NO_CACHE, runtimeClient.run(jdk25, txfn, entrypoint, null));
+            add(on25, DEFAULT_FLAGS, runtimeClient.run(jdk25, txfn, List.of(), null));
             add(on17, RAW, launcher.run(jdk17, ColdStartRawJdbc.class, List.of()).wallMs());
-            add(on17, DEPLOYED_DEFAULT, runtimeClient.run(jdk17, List.of(), null));
+            add(on17, DEFAULT_FLAGS, runtimeClient.run(jdk17, txfn, List.of(), null));
         }
         Map<String, Number> figures25 = medians(on25);
         Map<String, Number> figures17 = medians(on17);
         Map<String, Double> ratios25 = RoundTripMeasure.ratiosToBaseline(figures25);
-        ratios25.put(DEPLOYED + "/" + JDBI, CaseResult.ratio(figures25, DEPLOYED, JDBI));
-        ratios25.put(MAIN + "/" + JDBI, CaseResult.ratio(figures25, MAIN, JDBI));
-        ratios25.put(DEPLOYED + "/" + MAIN, CaseResult.ratio(figures25, DEPLOYED, MAIN));
+        for (String[] pair : new String[][] {{TXFN_DEPLOYED, JDBI_DEPLOYED}, {TXFN_MAIN, JDBI_MAIN},
+                {TXFN_DEPLOYED, TXFN_MAIN}, {JDBI_DEPLOYED, JDBI_MAIN}}) {
+            ratios25.put(pair[0] + "/" + pair[1], CaseResult.ratio(figures25, pair[0], pair[1]));
+        }
         String unit = "ms (median of " + runs + ")";
         return List.of(
                 new CaseResult("cold-start", "deployed-spawn-to-response-" + jdk25.key(), "spawn → response at the"
-                        + " Runtime API, txfn + Lambda adapter started as its container image starts it, "
-                        + jdk25.label(), unit, figures25, ratios25, notes(figures25, deployedCache)),
+                        + " Runtime API, handlers started as a container image starts them, " + jdk25.label(), unit,
+                        figures25, ratios25, notes(figures25, txfnCache, jdbiCache)),
                 new CaseResult("cold-start", "deployed-spawn-to-response-" + jdk17.key(), "spawn → response at the"
-                        + " Runtime API, txfn + Lambda adapter started as its container image starts it, default"
-                        + " flags, " + jdk17.label(), unit, figures17, RoundTripMeasure.ratiosToBaseline(figures17),
-                        List.of()));
+                        + " Runtime API, txfn + adapter started as a container image starts it, default flags, "
+                        + jdk17.label(), unit, figures17, RoundTripMeasure.ratiosToBaseline(figures17), List.of()));
     }
 
-    private List<String> notes(Map<String, Number> figures, Path deployedCache) throws IOException {
+    private List<String> notes(Map<String, Number> figures, Path txfnCache, Path jdbiCache) throws IOException {
         double raw = figures.get(RAW).doubleValue();
-        double jdbi = figures.get(JDBI).doubleValue();
-        double deployed = figures.get(DEPLOYED).doubleValue();
-        double main = figures.get(MAIN).doubleValue();
-        return List.of(String.format(Locale.ROOT, "How the deployed form was started: `%s %s -cp bench.jar:%s/"
-                + "<runtime client jar> %s %s`, the options of samples/things-api/Dockerfile's ENTRYPOINT, with"
-                + " `JAVA_TOOL_OPTIONS=-XX:AOTCache=<cache>` as template-container.yaml sets it per function and"
-                + " only the reserved Lambda variables and `DATABASE_URL` in its environment; the handler is"
-                + " ColdStartTxfnLambda.Handler (`GET /things/{id}`, one read-only transaction, the same work as"
-                + " the other variants), packaged as the container jar is (handler classes + runtime client on the"
-                + " class path). dev.txfn.lambda.LocalRuntimeApi hands the real runtime client one API Gateway HTTP"
-                + " API event; the time is the parent's clock from spawn to the response's arrival at the emulator"
-                + " (the child's own clock is not read: the runtime client's process runs no bench code). The"
-                + " cache (%.1f MB) comes from one training run per measure run against the bench's database, as"
-                + " the image build's training step (`things-api.jar aot-training`) makes it: the same command"
-                + " plus `-XX:AOTCacheOutput=<cache> -Xlog:aot=error -XX:MaxRAM=1g`, %d events, SIGTERM. Jdbi +"
-                + " HikariCP and txfn from `main` run at the same options with an AOT cache each, trained by one"
-                + " run of their `main` at those options; raw JDBC at default flags, no cache.",
+        double jdbi = figures.get(JDBI_DEPLOYED).doubleValue();
+        double deployed = figures.get(TXFN_DEPLOYED).doubleValue();
+        double txfnMain = figures.get(TXFN_MAIN).doubleValue();
+        double jdbiMain = figures.get(JDBI_MAIN).doubleValue();
+        return List.of(String.format(Locale.ROOT, "How \"as deployed\" was started: `%s %s -cp bench.jar:%s/"
+                + "<runtime client jar> %s <handler>`, the JVM options of samples/things-api/Dockerfile's"
+                + " ENTRYPOINT, with `JAVA_TOOL_OPTIONS=-XX:AOTCache=<cache>` as template-container.yaml sets it per"
+                + " function, and only the reserved Lambda variables and `DATABASE_URL` in its environment. The"
+                + " handlers: txfn's is ColdStartTxfnLambda.Handler (an `HttpApiHandler`, `GET /things/{id}`, one"
+                + " read-only transaction: the work of the other variants), Jdbi + HikariCP's is"
+                + " ColdStartJdbiHandler (the Jdbi variant's handler as a `RequestHandler` of the HTTP API event, its"
+                + " JSON body written by hand); both packaged as the container jar is (handler classes and runtime"
+                + " client on the class path). dev.txfn.lambda.LocalRuntimeApi hands the real runtime client one"
+                + " API Gateway HTTP API event; the time is the parent's clock from spawn to the response's arrival"
+                + " at the emulator (the child's own clock is not read: it runs no bench code before the response)."
+                + " Each cache (txfn %.1f MB, Jdbi %.1f MB) comes from one training run per measure run against the"
+                + " bench's database, as the image build's training step (`things-api.jar aot-training`) makes it:"
+                + " the same command plus `-XX:AOTCacheOutput=<cache> -Xlog:aot=error -XX:MaxRAM=1g`, %d events,"
+                + " SIGTERM; a run whose JVM refuses its cache fails the measure. The \"main\" variants are the"
+                + " ColdStart* mains at the same options with an AOT cache each (one training run of the main at"
+                + " those options); raw JDBC is its main at default flags, no cache.",
                 jdk25.java(), String.join(" ", ColdStartRuntimeClient.ENTRYPOINT_OPTIONS),
                 ColdStartRuntimeClient.RUNTIME_CLIENT_DIR, ColdStartRuntimeClient.RUNTIME_CLIENT_MAIN,
-                ColdStartRuntimeClient.HANDLER, Files.size(deployedCache) / 1e6,
-                ColdStartRuntimeClient.TRAINING_EVENTS),
-                String.format(Locale.ROOT, "%s target, as deployed: txfn + Lambda adapter with its AOT cache ÷ raw"
-                        + " JDBC at default flags = %.2f, %s the %.1f× target; ÷ Jdbi + HikariCP at equal flags"
-                        + " = %.2f, %s the %.1f× target (txfn + adapter from `main` ÷ Jdbi + HikariCP = %.2f,"
-                        + " so the runtime client's share, deployed ÷ `main`, is %.2f)", jdk25.label(),
-                        deployed / raw, deployed / raw <= TARGET_RAW ? "within" : "NOT within", TARGET_RAW,
-                        deployed / jdbi, deployed / jdbi <= TARGET_JDBI ? "within" : "NOT within", TARGET_JDBI,
-                        main / jdbi, deployed / main));
+                Files.size(txfnCache) / 1e6, Files.size(jdbiCache) / 1e6, ColdStartRuntimeClient.TRAINING_EVENTS),
+                String.format(Locale.ROOT, "%s targets, as deployed: txfn + Lambda adapter with its AOT cache ÷ raw"
+                        + " JDBC at default flags = %.2f, %s the %.1f× target; ÷ Jdbi + HikariCP deployed alike"
+                        + " (equal flags, own AOT cache) = %.2f, %s the %.1f× target. From `main` at the same"
+                        + " flags: txfn + adapter ÷ Jdbi + HikariCP = %.2f; the runtime client and event"
+                        + " (de)serialization cost txfn %+.0f ms and Jdbi %+.0f ms over their mains",
+                        jdk25.label(), deployed / raw, deployed / raw <= TARGET_RAW ? "within" : "NOT within",
+                        TARGET_RAW, deployed / jdbi, deployed / jdbi <= TARGET_JDBI ? "within" : "NOT within",
+                        TARGET_JDBI, txfnMain / jdbiMain, deployed - txfnMain, jdbi - jdbiMain));
     }
 
     /** One run of {@code main} at the ENTRYPOINT's options writing its AOT cache at exit. */

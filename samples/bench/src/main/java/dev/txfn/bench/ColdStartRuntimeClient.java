@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Starts {@link ColdStartTxfnLambda.Handler} as a Lambda container image starts a function: the image's
+ * Starts a handler ({@link ColdStartTxfnLambda.Handler}, or {@link ColdStartJdbiHandler}) as a Lambda container image starts a function: the image's
  * {@code ENTRYPOINT} ({@code java [options] -cp <handler jar + runtime client> }{@value #RUNTIME_CLIENT_MAIN}, as
  * in samples/things-api/Dockerfile) with the handler as its argument, the AOT cache named in
  * {@code JAVA_TOOL_OPTIONS} (as template-container.yaml names it per function), and the reserved Lambda variables
@@ -37,8 +37,11 @@ final class ColdStartRuntimeClient {
     /** Where {@code mvn package} copies the runtime client's jar, next to bench.jar. */
     static final String RUNTIME_CLIENT_DIR = "lambda-runtime-client";
 
-    /** The handler, as a function's {@code CMD} (or template's {@code ImageConfig.Command}) names it. */
-    static final String HANDLER = ColdStartTxfnLambda.Handler.class.getName() + "::handleRequest";
+    /** txfn's handler, as a function's {@code CMD} (or template's {@code ImageConfig.Command}) names it. */
+    static final String TXFN_HANDLER = ColdStartTxfnLambda.Handler.class.getName() + "::handleRequest";
+
+    /** The hand-written Jdbi + HikariCP handler, named the same way. */
+    static final String JDBI_HANDLER = ColdStartJdbiHandler.class.getName() + "::handleRequest";
 
     /** The JVM options of the things sample's {@code ENTRYPOINT} (samples/things-api/Dockerfile). */
     static final List<String> ENTRYPOINT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -95,31 +98,32 @@ final class ColdStartRuntimeClient {
      * {@code aotCache} in {@code JAVA_TOOL_OPTIONS}, if not {@code null}), serves it one event and ends it.
      *
      * @param jdk the JDK whose {@code java} starts the runtime client
+     * @param handler {@link #TXFN_HANDLER} or {@link #JDBI_HANDLER}
      * @param options the JVM options before {@code -cp}
      * @param aotCache the AOT cache to start from, or {@code null}
      * @return spawn to the response's arrival at the emulator, ms
      * @throws IOException if the process cannot be started, fails, or answers anything but a 200
      * @throws InterruptedException if interrupted while waiting; the child is killed
      */
-    double run(ColdStartJdk jdk, List<String> options, Path aotCache) throws IOException, InterruptedException {
-        List<String> command = command(jdk, List.of(), options);
+    double run(ColdStartJdk jdk, String handler, List<String> options, Path aotCache)
+            throws IOException, InterruptedException {
+        List<String> command = command(jdk, List.of(), options, handler);
         Map<String, String> environment = aotCache == null ? Map.of()
                 : Map.of("JAVA_TOOL_OPTIONS", "-XX:AOTCache=" + aotCache);
-        double wallMs = serve(jdk, command, environment, 1, "run");
+        double wallMs = serve(jdk, command, handler, environment, 1, "run");
         if (aotCache != null) {
-            refusedCache(jdk, aotCache);
+            refusedCache(jdk, handler, aotCache);
         }
         return wallMs;
     }
 
     /** A cache the JVM refuses is an {@code [error][aot]} line, not a failure: the run would be a cold one. */
-    private void refusedCache(ColdStartJdk jdk, Path aotCache) throws IOException {
+    private void refusedCache(ColdStartJdk jdk, String handler, Path aotCache) throws IOException {
         for (String what : List.of("stdout", "stderr")) {
             for (String line : Files.readAllLines(workDir.resolve("runtime-client-run." + what + ".txt"),
                     StandardCharsets.UTF_8)) {
                 if (AOT_ERROR.matcher(line).find()) {
-                    throw new IOException("the deployed handler on " + jdk.label() + " did not start from its AOT"
-                            + " cache " + aotCache + ", the JVM said: " + line);
+                    throw new IOException(handler + " on " + jdk.label() + " did not start from its AOT cache " + aotCache + ", the JVM said: " + line);
                 }
             }
         }
@@ -132,22 +136,24 @@ final class ColdStartRuntimeClient {
      * written as the JVM exits on SIGTERM.
      *
      * @param jdk a JDK with AOT caches
+     * @param handler {@link #TXFN_HANDLER} or {@link #JDBI_HANDLER}
      * @param options the JVM options the cache will be used with
      * @param cache where to write it
      * @throws IOException if the run fails or writes no cache
      * @throws InterruptedException if interrupted while waiting; the child is killed
      */
-    void train(ColdStartJdk jdk, List<String> options, Path cache) throws IOException, InterruptedException {
+    void train(ColdStartJdk jdk, String handler, List<String> options, Path cache)
+            throws IOException, InterruptedException {
         Files.deleteIfExists(cache);
         List<String> training = List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error", "-XX:MaxRAM=1g");
-        serve(jdk, command(jdk, training, options), Map.of(), TRAINING_EVENTS, "training");
+        serve(jdk, command(jdk, training, options, handler), handler, Map.of(), TRAINING_EVENTS, "training");
         if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
-            throw new IOException("the training run of the deployed handler on " + jdk.label() + " wrote no AOT"
+            throw new IOException("the training run of " + handler + " on " + jdk.label() + " wrote no AOT"
                     + " cache " + cache + "; its output is in " + workDir);
         }
     }
 
-    private List<String> command(ColdStartJdk jdk, List<String> first, List<String> options) {
+    private List<String> command(ColdStartJdk jdk, List<String> first, List<String> options, String handler) {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
         command.addAll(first);
@@ -155,18 +161,18 @@ final class ColdStartRuntimeClient {
         command.add("-cp");
         command.add(classPath);
         command.add(RUNTIME_CLIENT_MAIN);
-        command.add(HANDLER);
+        command.add(handler);
         return command;
     }
 
-    private double serve(ColdStartJdk jdk, List<String> command, Map<String, String> extraEnvironment, int events,
-            String what) throws IOException, InterruptedException {
+    private double serve(ColdStartJdk jdk, List<String> command, String handler, Map<String, String> extraEnvironment,
+            int events, String what) throws IOException, InterruptedException {
         Path stdout = workDir.resolve("runtime-client-" + what + ".stdout.txt");
         Path stderr = workDir.resolve("runtime-client-" + what + ".stderr.txt");
         try (LocalRuntimeApi api = LocalRuntimeApi.start(FUNCTION_NAME, Collections.nCopies(events, event()))) {
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            lambdaEnvironment(builder.environment(), api.address());
+            lambdaEnvironment(builder.environment(), api.address(), handler);
             builder.environment().putAll(extraEnvironment);
             long spawn = System.nanoTime();
             Process process = builder.start();
@@ -174,7 +180,7 @@ final class ColdStartRuntimeClient {
                 List<LocalRuntimeApi.Invocation> invocations = api.awaitInvocations(process, RESPONSE_TIMEOUT);
                 double wallMs = (System.nanoTime() - spawn) / 1e6;
                 for (LocalRuntimeApi.Invocation invocation : invocations) {
-                    check(jdk, invocation, stderr);
+                    check(jdk, handler, invocation, stderr);
                 }
                 process.destroy(); // SIGTERM: a training run writes its cache on the way out
                 if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -195,12 +201,12 @@ final class ColdStartRuntimeClient {
      * What Lambda sets for a function and the runtime client reads, and the handler's database; nothing is
      * inherited but {@code PATH}, so no {@code JAVA_TOOL_OPTIONS} of the machine changes what is measured.
      */
-    private void lambdaEnvironment(Map<String, String> env, String runtimeApi) {
+    private void lambdaEnvironment(Map<String, String> env, String runtimeApi, String handler) {
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.clear();
         env.put("PATH", path);
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-        env.put("_HANDLER", HANDLER);
+        env.put("_HANDLER", handler);
         env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
@@ -236,15 +242,15 @@ final class ColdStartRuntimeClient {
         return event.toString();
     }
 
-    private static void check(ColdStartJdk jdk, LocalRuntimeApi.Invocation invocation, Path stderr)
+    private static void check(ColdStartJdk jdk, String handler, LocalRuntimeApi.Invocation invocation, Path stderr)
             throws IOException {
         if (invocation.failed()) {
-            throw new IOException("the deployed handler on " + jdk.label() + " reported an error ("
+            throw new IOException(handler + " on " + jdk.label() + " reported an error ("
                     + invocation.errorType() + "); its standard error ends:\n" + tail(stderr));
         }
         JsonNode response = JSON.readTree(invocation.body());
         if (response.path("statusCode").asInt() != 200) {
-            throw new IOException("the deployed handler on " + jdk.label() + " answered GET /things/"
+            throw new IOException(handler + " on " + jdk.label() + " answered GET /things/"
                     + ColdStartProbe.THING_ID + " with status " + response.path("statusCode").asText()
                     + " instead of 200: " + response.path("body").asText());
         }
