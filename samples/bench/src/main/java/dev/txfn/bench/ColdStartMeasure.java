@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * ({@link ColdStartRawJdbc}, {@link ColdStartJdbi}, {@link ColdStartTxfn}, {@link ColdStartTxfnLambda}), started
  * as a fresh JVM by {@link ColdStartLauncher} and timed to its first transaction's result, on the running JDK and
  * on a JDK 25 when one is found ({@link ColdStartJdk}); the variants and JDKs take turns run by run, so machine
- * noise falls on all alike. Then the same with the deployment artifact's class-data sharing: per variant, a
+ * noise falls on all alike. Then the same with the deployment artifact's class-data sharing, each step in the same
+ * rounds (so that ratios across steps are same-run ratios too): per variant, a
  * dynamic AppCDS archive on JDK 17 ({@code -XX:ArchiveClassesAtExit} in one training run, then
  * {@code -XX:SharedArchiveFile}) and an AOT cache on JDK 25 ({@code -XX:AOTCacheOutput}, then
  * {@code -XX:AOTCache}), and that plus C1 only ({@code -XX:TieredStopAtLevel=1}, the usual Lambda setting). Where
@@ -92,7 +93,8 @@ public final class ColdStartMeasure implements Measure {
                 + " made and exported; the OpenTelemetry jars are on that variant's class path only)."
                 + " Each on JDK 17 and JDK 25 (when the bench finds one: `-Dtxfn.bench.jdk25=<home>`,"
                 + " `TXFN_BENCH_JDK25`, else `/usr/lib/jvm/temurin-25-jdk-amd64`)."
-                + " Median of N runs, the variants and JDKs taking turns; \"spawn\" figures are the parent's clock,"
+                + " Median of N runs, the variants, JDKs and steps below taking turns; \"spawn\" figures are the"
+                + " parent's clock,"
                 + " the others the child's (`main` entered, `RuntimeMXBean` start time). Then each step of class-data"
                 + " sharing for the deployment artifact: per variant a dynamic AppCDS archive on JDK 17 (one"
                 + " training run with `-XX:ArchiveClassesAtExit`, then `-XX:SharedArchiveFile`) and an AOT cache on"
@@ -125,7 +127,20 @@ public final class ColdStartMeasure implements Measure {
                 }
             }
             List<CaseResult> results = new ArrayList<>();
-            Timings plain = rounds(launcher, jdks, runs, (jdk, v) -> List.of());
+            boolean fromJar = classPath.endsWith(".jar");
+            Map<ColdStartJdk, String> archiveNotes = new LinkedHashMap<>();
+            Map<ColdStartJdk, Map<Variant, Path>> archives = fromJar ? train(launcher, jdks, work, archiveNotes)
+                    : Map.of();
+            Flags archived = (jdk, v) -> jdk.archiveFlags(archives.get(jdk).get(v));
+            Flags archivedC1 = (jdk, v) -> {
+                List<String> flags = new ArrayList<>(archived.of(jdk, v));
+                flags.add("-XX:TieredStopAtLevel=1");
+                return flags;
+            };
+            // Every step in every round, so that the targets comparing steps divide figures measured side by side.
+            List<Timings> steps = rounds(launcher, jdks, runs, fromJar ? List.of((jdk, v) -> List.of(), archived,
+                    archivedC1) : List.of((jdk, v) -> List.of()));
+            Timings plain = steps.get(0);
             Map<ColdStartJdk, Map<Variant, ClassLoadCensus>> plainCensus = census(launcher, jdks, work,
                     (jdk, v) -> List.of());
             for (ColdStartJdk jdk : jdks) {
@@ -145,22 +160,14 @@ public final class ColdStartMeasure implements Measure {
                     ClassLoadCensus::total, libraryNotes(jdk, plainCensus.get(jdk))));
             perJdk(results, jdks, jdk -> classes("classes-from-jar", "of which parsed from bench.jar, default JVM",
                     jdk, plainCensus.get(jdk), ClassLoadCensus::appJar, List.of()));
-            if (!classPath.endsWith(".jar")) {
+            if (!fromJar) {
                 notes.add("AppCDS and AOT cache steps skipped: the children do not run from a jar (" + classPath
                         + ")");
                 return withNote(results, notes);
             }
-            Map<ColdStartJdk, String> archiveNotes = new LinkedHashMap<>();
-            Map<ColdStartJdk, Map<Variant, Path>> archives = train(launcher, jdks, work, archiveNotes);
-            Flags archived = (jdk, v) -> jdk.archiveFlags(archives.get(jdk).get(v));
-            Flags archivedC1 = (jdk, v) -> {
-                List<String> flags = new ArrayList<>(archived.of(jdk, v));
-                flags.add("-XX:TieredStopAtLevel=1");
-                return flags;
-            };
-            Timings shared = rounds(launcher, jdks, runs, archived);
+            Timings shared = steps.get(1);
+            Timings sharedC1 = steps.get(2);
             Map<ColdStartJdk, Map<Variant, ClassLoadCensus>> sharedCensus = census(launcher, jdks, work, archived);
-            Timings sharedC1 = rounds(launcher, jdks, runs, archivedC1);
             perJdk(results, jdks, jdk -> timing(jdk.archiveKey() + "-spawn-to-result", "spawn → first result, + "
                     + jdk.archiveName(), jdk, runs, shared, ColdStartLauncher.Run::wallMs,
                     List.of(archiveNotes.get(jdk), gainNote(jdk.label() + ", " + jdk.archiveName(), plain.of(jdk),
@@ -209,20 +216,26 @@ public final class ColdStartMeasure implements Measure {
         jdks.forEach(jdk -> results.add(row.apply(jdk)));
     }
 
-    /** {@code runs} rounds, each starting every variant once on every JDK, with its flags. */
-    private static Timings rounds(ColdStartLauncher launcher, List<ColdStartJdk> jdks, int runs, Flags flags)
-            throws IOException, InterruptedException {
-        Map<ColdStartJdk, Map<Variant, List<ColdStartLauncher.Run>>> all = new LinkedHashMap<>();
+    /**
+     * {@code runs} rounds, each starting every variant once on every JDK with the flags of every step; one
+     * {@link Timings} per step, in the order of {@code steps}.
+     */
+    private static List<Timings> rounds(ColdStartLauncher launcher, List<ColdStartJdk> jdks, int runs,
+            List<Flags> steps) throws IOException, InterruptedException {
+        List<Map<ColdStartJdk, Map<Variant, List<ColdStartLauncher.Run>>>> all = new ArrayList<>();
+        steps.forEach(step -> all.add(new LinkedHashMap<>()));
         for (int i = 0; i < runs; i++) {
             for (Variant v : Variant.values()) {
                 for (ColdStartJdk jdk : jdks) {
-                    all.computeIfAbsent(jdk, k -> new EnumMap<>(Variant.class))
-                            .computeIfAbsent(v, k -> new ArrayList<>())
-                            .add(launcher.run(jdk, v.main, flags.of(jdk, v)));
+                    for (int step = 0; step < steps.size(); step++) {
+                        all.get(step).computeIfAbsent(jdk, k -> new EnumMap<>(Variant.class))
+                                .computeIfAbsent(v, k -> new ArrayList<>())
+                                .add(launcher.run(jdk, v.main, steps.get(step).of(jdk, v)));
+                    }
                 }
             }
         }
-        return new Timings(all);
+        return all.stream().map(Timings::new).toList();
     }
 
     private static Map<ColdStartJdk, Map<Variant, ClassLoadCensus>> census(ColdStartLauncher launcher,
