@@ -156,7 +156,9 @@ final class ColdStartDeployed {
                 + " the same command plus `-XX:AOTCacheOutput=<cache> -Xlog:aot=error -XX:MaxRAM=1g`, %d events,"
                 + " SIGTERM; a run whose JVM refuses its cache fails the measure. The \"main\" variants are the"
                 + " ColdStart* mains at the same options with an AOT cache each (one training run of the main at"
-                + " those options); raw JDBC is its main at default flags, no cache.",
+                + " those options); raw JDBC is its main at default flags, no cache. These rows come from rounds of"
+                + " their own, after the steps above (each round starts every figure of both rows once), and their"
+                + " ratios divide figures of these rounds only: raw JDBC is re-run in them.",
                 jdk25.java(), String.join(" ", ColdStartRuntimeClient.ENTRYPOINT_OPTIONS),
                 ColdStartRuntimeClient.RUNTIME_CLIENT_DIR, ColdStartRuntimeClient.RUNTIME_CLIENT_MAIN,
                 Files.size(txfnCache) / 1e6, Files.size(jdbiCache) / 1e6, ColdStartRuntimeClient.TRAINING_EVENTS),
