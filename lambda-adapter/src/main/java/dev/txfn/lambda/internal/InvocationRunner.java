@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle every wrapper shares: derive the invocation's {@code Tx} (deadline from the remaining time less
  * the margin, a listener counting transactions and retries), run the work, verify the application settled,
- * repair and report if it did not, and write one structured log line (plus an EMF line when asked).
+ * repair and report if it did not, and write one structured log line (plus an EMF line when asked). While an
+ * invocation runs, its request id and trace id are in the SLF4J MDC ({@link InvocationLogContext}).
  * Thread-safe; one instance per handler, shared by all invocations.
  */
 public final class InvocationRunner {
@@ -80,6 +81,7 @@ public final class InvocationRunner {
         private final AtomicInteger rollbacks = new AtomicInteger();
         private final Tx invocationTx;
         private final Instant deadline;
+        private final InvocationLogContext logContext;
         private boolean settled = true;
 
         private Invocation(Context context, String target) {
@@ -103,6 +105,7 @@ public final class InvocationRunner {
                     retries.incrementAndGet();
                 }
             });
+            this.logContext = InvocationLogContext.open(context.getAwsRequestId()); // last: closed by finish
         }
 
         /** The {@code Tx} to use for this invocation's work: bounded by its deadline, counted. */
@@ -149,15 +152,22 @@ public final class InvocationRunner {
         }
 
         /**
-         * Ends the invocation: a final settle check, the structured log line and the EMF line.
+         * Ends the invocation: a final settle check, the structured log line and the EMF line; then the MDC is
+         * restored to what it was before {@link #start}.
          *
          * @param outcome what came of it, e.g. {@code 200} or {@code 9/10 ok}
          * @return whether the invocation ended settled (the last check and every earlier one)
          */
         public boolean finish(String outcome) {
+            try (logContext) {
+                return end(outcome);
+            }
+        }
+
+        private boolean end(String outcome) {
             boolean ok = checkSettled() && settled;
             double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-            LOG.info("{}", logLine(outcome, ok, millis));
+            logLine(outcome, ok, millis).write(LOG);
             if (settings.metrics()) {
                 metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
                         retries.get(), millis, ok));
@@ -165,19 +175,10 @@ public final class InvocationRunner {
             return ok;
         }
 
-        /** The structured log line {@link #finish} writes, as JSON; separate so tests can read it. */
-        String logLine(String outcome, boolean ok, double millis) {
-            return Json.MAPPER.createObjectNode()
-                    .put("requestId", requestId())
-                    .put("kind", kind)
-                    .put("target", target)
-                    .put("outcome", outcome)
-                    .put("transactions", transactions.get())
-                    .put("rollbacks", rollbacks.get())
-                    .put("retries", retries.get())
-                    .put("durationMs", Math.round(millis * 10) / 10.0)
-                    .put("settled", ok)
-                    .toString();
+        /** The structured log line {@link #finish} writes; separate so tests can read it. */
+        InvocationLogLine logLine(String outcome, boolean ok, double millis) {
+            return new InvocationLogLine(kind, target, outcome, transactions.get(), rollbacks.get(), retries.get(),
+                    millis, ok);
         }
     }
 }
