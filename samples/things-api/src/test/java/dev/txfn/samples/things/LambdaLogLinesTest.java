@@ -67,6 +67,7 @@ class LambdaLogLinesTest {
         Run run = runProbe(Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "AWS_LAMBDA_LOG_LEVEL", "DEBUG"), marker);
 
         assertThat(run.stdout).isNotEmpty();
+        assertThat(run.stderr).as("standard error: every line goes to standard output").isEmpty();
         String current = null;
         int invocationLines = 0;
         for (String text : run.stdout) {
