@@ -95,8 +95,14 @@ class LambdaLogLinesTest {
             }
         }
         assertThat(invocationLines).isEqualTo(LogLinesProbe.REQUEST_IDS.length);
-        assertThat(run.stdout).anySatisfy(text -> assertThat(JSON.readTree(text).path("level").asText())
-                .isEqualTo("ERROR"));
+        // The failed statement: one line, its exception as fields, not as lines of its own.
+        assertThat(run.stdout).anySatisfy(text -> {
+            JsonNode line = JSON.readTree(text);
+            assertThat(line.path("level").asText()).isEqualTo("ERROR");
+            assertThat(line.path("requestId").asText()).isEqualTo("req-log-fail");
+            assertThat(line.path("errorType").asText()).isEqualTo("dev.txfn.DatabaseException");
+            assertThat(line.path("stackTrace").asText()).contains("\tat ");
+        });
         assertThat(run.stdout).last().satisfies(text -> assertThat(JSON.readTree(text).path("message").asText())
                 .isEqualTo("statuses 201 409 200 500"));
         assertNoMarker(run, marker);
