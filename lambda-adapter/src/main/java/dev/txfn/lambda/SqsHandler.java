@@ -89,6 +89,9 @@ public abstract class SqsHandler<T> implements RequestHandler<SQSEvent, SQSBatch
         this.sqsSettings = Objects.requireNonNull(sqsSettings, "sqsSettings");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.runner = new InvocationRunner(resources.tx(), resources.settings(), "sqs");
+        if (bodyType != String.class) {
+            Json.prepareDecoding(bodyType); // in the init phase, not in the first invocation
+        }
     }
 
     /**

@@ -43,6 +43,7 @@ public final class HttpDispatcher {
         this.maxBodyBytes = maxBodyBytes;
         this.claimSettings = List.copyOf(claimSettings);
         this.runner = Objects.requireNonNull(runner, "runner");
+        table.bodyTypes().forEach(Json::prepareDecoding); // in the init phase, not in the first request
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -105,6 +106,22 @@ public final class RouteTable {
         };
         compiled.sort(specificity);
         return new RouteTable(List.copyOf(compiled));
+    }
+
+    /**
+     * The types the routes decode their bodies to, each once.
+     *
+     * @return in registration order of first use; empty when no route has a body
+     */
+    public Set<Class<?>> bodyTypes() {
+        Set<Class<?>> types = new LinkedHashSet<>();
+        for (Compiled compiled : routes) {
+            Class<?> type = compiled.route().endpoint().bodyType();
+            if (type != null) {
+                types.add(type);
+            }
+        }
+        return types;
     }
 
     /**

@@ -48,4 +48,36 @@ class JsonTest {
         assertThat(Json.decode("{\"items\": [{\"name\": \"a\", \"count\": 2}]}", Order.class))
                 .isEqualTo(new Order(List.of(new Item("a", 2))));
     }
+
+    /** Jackson cannot decode it: no creator, no setters. */
+    static final class Undecodable {
+        private Undecodable(int unused) {
+        }
+    }
+
+    @Test
+    void preparedBodyTypeDecodesAsBefore() {
+        Json.prepareDecoding(Order.class);
+
+        assertThat(Json.decode("{\"items\": [{\"name\": \"a\", \"count\": 2}]}", Order.class))
+                .isEqualTo(new Order(List.of(new Item("a", 2))));
+        assertThatThrownBy(() -> Json.decode("{\"items\": [], \"extra\": 1}", Order.class))
+                .isInstanceOfSatisfying(Json.InvalidJsonException.class,
+                        e -> assertThat(e.field()).isEqualTo("extra"));
+    }
+
+    @Test
+    void typeJacksonCannotDecodeIsReportedByTheFirstDecodeNotByPreparing() {
+        Json.prepareDecoding(Undecodable.class);
+
+        assertThatThrownBy(() -> Json.decode("{}", Undecodable.class))
+                .isInstanceOf(Json.InvalidJsonException.class);
+    }
+
+    @Test
+    void warmUpEncodesWithoutLoadingDecoding() {
+        Json.warmUp();
+
+        assertThat(Json.encode(new Item("a", 2))).isEqualTo("{\"name\":\"a\",\"count\":2}");
+    }
 }

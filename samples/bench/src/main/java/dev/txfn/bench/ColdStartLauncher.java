@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts one cold-start child JVM and times it from the parent's side: from just before the process is spawned
  * to the moment its result line is read. The database URL travels in the child's environment
- * ({@value ColdStartProbe#URL_VARIABLE}), readable only by its owner, never on its command line. Immutable and
- * thread-safe; each {@link #run} starts one process.
+ * ({@value ColdStartProbe#URL_VARIABLE}), readable only by its owner, never on its command line; each run names the
+ * JDK it runs on. Immutable and thread-safe; each {@link #run} starts one process.
  */
 final class ColdStartLauncher {
 
@@ -34,7 +34,6 @@ final class ColdStartLauncher {
     record Run(double wallMs, double jvmStartToResultMs, double mainToSetupMs, double mainToResultMs) {
     }
 
-    private final Path java;
     private final String classPath;
     private final String jdbcUrl;
     private final Path workDir;
@@ -76,7 +75,6 @@ final class ColdStartLauncher {
      */
     ColdStartLauncher(String classPath, String jdbcUrl, Path workDir,
             Map<Class<?>, Map<String, String>> extraEnvironment, Map<Class<?>, String> classPathByMain) {
-        this.java = Path.of(System.getProperty("java.home"), "bin", "java");
         this.classPath = classPath;
         this.jdbcUrl = jdbcUrl;
         this.workDir = workDir;
@@ -85,17 +83,18 @@ final class ColdStartLauncher {
     }
 
     /**
-     * Runs {@code mainClass} in a fresh JVM with {@code jvmFlags} and waits for it to exit.
+     * Runs {@code mainClass} in a fresh JVM of {@code jdk} with {@code jvmFlags} and waits for it to exit.
      *
+     * @param jdk the JDK whose {@code java} starts the child
      * @param mainClass the child's main class
      * @param jvmFlags extra JVM options, e.g. {@code -XX:SharedArchiveFile=...}
      * @return the timings
      * @throws IOException if the process cannot be started, fails, or prints no result
      * @throws InterruptedException if interrupted while waiting; the child is killed
      */
-    Run run(Class<?> mainClass, List<String> jvmFlags) throws IOException, InterruptedException {
+    Run run(ColdStartJdk jdk, Class<?> mainClass, List<String> jvmFlags) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(java.toString());
+        command.add(jdk.java().toString());
         command.addAll(jvmFlags);
         command.add("-cp");
         command.add(classPathByMain.getOrDefault(mainClass, classPath));
@@ -105,6 +104,9 @@ final class ColdStartLauncher {
         Map<String, String> env = builder.environment();
         env.put(ColdStartProbe.URL_VARIABLE, jdbcUrl);
         env.put("AWS_LAMBDA_FUNCTION_NAME", "txfn-bench-cold-start"); // what Lambda sets: txfn tunes for it
+        // HikariCP's default, as the Jdbi variant has: on a loaded machine, loading the AWS SDK on the first
+        // connection can outlast txfn's 3 s Lambda default, and a cold start is measured, not a timeout.
+        env.put("TXFN_CONNECTION_TIMEOUT_MS", "30000");
         env.putAll(extraEnvironment.getOrDefault(mainClass, Map.of()));
         long spawn = System.nanoTime();
         Process process = builder.start();
@@ -122,11 +124,12 @@ final class ColdStartLauncher {
                 }
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IOException(mainClass.getSimpleName() + " did not exit within " + TIMEOUT_SECONDS + " s");
+                throw new IOException(mainClass.getSimpleName() + " on " + jdk.label() + " did not exit within "
+                        + TIMEOUT_SECONDS + " s");
             }
             if (result == null || process.exitValue() != 0) {
-                throw new IOException(mainClass.getSimpleName() + " exited with " + process.exitValue()
-                        + " without a result; its standard error ends:\n" + tail(stderr));
+                throw new IOException(mainClass.getSimpleName() + " on " + jdk.label() + " exited with "
+                        + process.exitValue() + " without a result; its standard error ends:\n" + tail(stderr));
             }
             return parse(result, (resultNanos - spawn) / 1e6);
         } finally {
