@@ -54,9 +54,12 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
         if (poolStats == null) {
             throw new IllegalStateException("the pool has not started; HikariCP has not created its tracker yet");
         }
+        // Closed first: HikariCP's Micrometer tracker removes its meters on close, and a new one for the same
+        // registry registers the same meters (same names and tags): closed after, it would remove the new ones.
         IMetricsTracker previous = attached;
-        attached = factory.create(poolName, poolStats);
+        attached = NONE;
         previous.close();
+        attached = factory.create(poolName, poolStats);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.txfn.TxOptions;
 import dev.txfn.testing.PostgresTestDatabase;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -67,6 +68,30 @@ class TxfnMetricsTest {
                     .isEqualTo(2);
             assertThat(registry.get("hikaricp.connections.max").tag("pool", "txfn").gauge().value()).isEqualTo(1);
             assertThat(registry.get("txfn.connections.opened").functionCounter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hikariMetersSurviveBindingTwiceToOneRegistry() {
+        try (Database db = database("txfn-micrometer-hikari-twice")) {
+            Tx tx = Tx.create(db);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            TxfnMetrics binder = TxfnMetrics.of(tx).withHikariMetrics();
+            binder.bindTo(registry);
+            binder.bindTo(registry);
+
+            tx.useTransaction(h -> h.execute("select 1"));
+
+            // Closing the first tracker removes its meters from the registry: it must go before the second
+            // registers the same ones, or the registry is left with none of HikariCP's.
+            Timer acquire = registry.find("hikaricp.connections.acquire").tag("pool", "txfn").timer();
+            assertThat(acquire).as("HikariCP's acquire timer after a second bind").isNotNull();
+            assertThat(registry.find("hikaricp.connections.max").tag("pool", "txfn").gauge())
+                    .as("HikariCP's max gauge after a second bind").isNotNull();
+            // And it is the one the pool records into (the first borrow may count one per wait slice).
+            long before = acquire.count();
+            tx.useTransaction(h -> h.execute("select 2"));
+            assertThat(acquire.count()).as("acquires recorded by the registry's timer").isEqualTo(before + 1);
         }
     }
 
