@@ -297,6 +297,7 @@ abstract class DelegatingStatement<S extends Statement> implements Statement {
         current.setQueryTimeout(seconds);
     }
 
+    /** The driver's statement answers, as it did when this was a proxy: a caller unwrapping wants the driver's. */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         return current.unwrap(iface);
