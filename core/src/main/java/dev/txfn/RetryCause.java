@@ -16,6 +16,9 @@ public enum RetryCause {
     /** Any other failure marked {@linkplain TxException#isTransient() transient}. */
     OTHER("other");
 
+    /** How many links of a cause chain are looked at. */
+    private static final int MAX_CAUSES = 32;
+
     private final String label;
 
     RetryCause(String label) {
@@ -39,7 +42,8 @@ public enum RetryCause {
      * @return the cause, {@link #OTHER} when none of the named ones
      */
     public static RetryCause of(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0; // bounded: a cause chain can be a cycle longer than one
+        for (Throwable t = failure; t != null && depth++ < MAX_CAUSES; t = t.getCause()) {
             if (t instanceof SerializationFailureException) {
                 return SERIALIZATION_FAILURE;
             }

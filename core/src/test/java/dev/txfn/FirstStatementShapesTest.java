@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -103,6 +105,32 @@ class FirstStatementShapesTest {
         assertThat(counts).containsExactly(1, 1, 1);
         assertThat(rowsSeen()).containsExactly("b1:t1:repeatable read:4321ms", "b2:t1:repeatable read:4321ms",
                 "b3:t1:repeatable read:4321ms");
+    }
+
+    @Test
+    void rawPreparedBatchFirstReplaysEveryKindOfParameterSetBeforeIt() throws Exception {
+        int[] counts = tx.inTransaction(h -> {
+            try (PreparedStatement ps = h.getConnection().prepareStatement(
+                    "insert into shape_row(name) values (concat(?::text, '|', ?::int, '|', ?::bigint, '|', ?::text))")) {
+                ps.setString(1, "stale");
+                ps.clearParameters();
+                ps.setQueryTimeout(5);
+                ps.setString(1, "first");
+                ps.setNull(2, Types.INTEGER);
+                ps.setObject(3, 7, Types.BIGINT);
+                ps.setCharacterStream(4, new StringReader("streamed"), 8);
+                ps.addBatch();
+                ps.setString(1, "second");
+                ps.setInt(2, 2);
+                ps.setObject(3, 8L);
+                ps.setCharacterStream(4, new StringReader("read"));
+                ps.addBatch();
+                return ps.executeBatch();
+            }
+        });
+        assertThat(counts).containsExactly(1, 1);
+        assertThat(rowsSeen()).containsExactly("first||7|streamed:t1:repeatable read:4321ms",
+                "second|2|8|read:t1:repeatable read:4321ms");
     }
 
     @Test

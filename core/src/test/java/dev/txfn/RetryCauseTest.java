@@ -37,6 +37,16 @@ class RetryCauseTest {
     }
 
     @Test
+    void causeChainThatLoopsEndsAsOther() {
+        // Two exceptions that are each other's cause: a cycle no JDK check refuses (initCause only refuses self).
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalArgumentException second = new IllegalArgumentException("second", first);
+        first.initCause(second);
+
+        assertThat(RetryCause.of(first)).isEqualTo(RetryCause.OTHER);
+    }
+
+    @Test
     void labelsAreLowerCaseWithUnderscores() {
         assertThat(Arrays.stream(RetryCause.values()).map(RetryCause::label)).containsExactly(
                 "serialization_failure", "deadlock", "connection_lost", "read_only_server", "other");

@@ -99,6 +99,28 @@ final class ConnectionTracker implements ConnectionFactory {
                 || !(hikari.getHikariPoolMXBean() instanceof HikariPool pool)) {
             return dataSource.getConnection();
         }
+        PoolEvents events = counters.pool();
+        if (events == null || !events.passingOn()) {
+            return borrowInSlices(hikari, pool, attempt);
+        }
+        // HikariCP reports each slice that expires as a wait and a timeout: the tracker attached gets one wait of
+        // the whole borrow instead, and a timeout only when the borrow ended without a connection.
+        long start = System.nanoTime();
+        boolean obtained = false;
+        events.quietOnThisThread(true);
+        try {
+            Connection connection = borrowInSlices(hikari, pool, attempt);
+            obtained = true;
+            return connection;
+        } finally {
+            events.quietOnThisThread(false);
+            events.borrowEnded(System.nanoTime() - start, obtained);
+        }
+    }
+
+    /** {@link #borrow} from a HikariCP pool. */
+    private Connection borrowInSlices(HikariDataSource hikari, HikariPool pool, Attempt attempt)
+            throws SQLException {
         long budget = hikari.getConnectionTimeout();
         if (attempt.deadline() != null) {
             budget = Math.min(budget, attempt.millisUntilDeadline());

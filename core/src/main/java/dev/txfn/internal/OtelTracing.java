@@ -9,15 +9,22 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tracing through OpenTelemetry, instrumentation scope {@code dev.txfn}. Loaded only once {@link Tracing} found
  * the API on the class path. Without an instance of its own it follows {@link GlobalOpenTelemetry}, but never
  * calls {@code GlobalOpenTelemetry.get()} before an application has set one (that would fix the global to a
- * no-op for good): until then transactions are not traced. Thread-safe.
+ * no-op for good): until then transactions are not traced. An API older than 1.57 has no
+ * {@code GlobalOpenTelemetry.isSet()} to ask that without fixing the global: with it, only a given instance is
+ * followed (one WARN says so), and transactions run untraced rather than fail. Thread-safe.
  */
 final class OtelTracing implements Tracing {
     static final String SCOPE = "dev.txfn";
+    private static final Logger LOG = LoggerFactory.getLogger(OtelTracing.class);
+    /** Whether the API on the class path can say if a global is set (1.57 and later); checked once. */
+    private static final boolean GLOBAL_CHECKABLE = hasIsSet();
 
     private final OpenTelemetry given;
     private volatile Tracer tracer;
@@ -25,6 +32,11 @@ final class OtelTracing implements Tracing {
     private OtelTracing(OpenTelemetry given) {
         this.given = given;
         this.tracer = given == null ? null : tracerOf(given);
+        if (given == null && !GLOBAL_CHECKABLE) {
+            LOG.warn("transactions are not traced: the OpenTelemetry API on the class path is older than 1.57 and"
+                    + " cannot tell whether a global OpenTelemetry is set without fixing it to a no-op; give the"
+                    + " instance to Database.Builder.openTelemetry or Tx.Builder.openTelemetry, or use API 1.57+");
+        }
     }
 
     static Tracing of(Object openTelemetry) {
@@ -60,11 +72,20 @@ final class OtelTracing implements Tracing {
 
     private Tracer tracer() {
         Tracer t = tracer;
-        if (t == null && given == null && GlobalOpenTelemetry.isSet()) {
+        if (t == null && given == null && GLOBAL_CHECKABLE && GlobalOpenTelemetry.isSet()) {
             t = tracerOf(GlobalOpenTelemetry.get());
             tracer = t;
         }
         return t;
+    }
+
+    private static boolean hasIsSet() {
+        try {
+            GlobalOpenTelemetry.class.getMethod("isSet");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static Tracer tracerOf(OpenTelemetry openTelemetry) {

@@ -23,6 +23,8 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
     private volatile String poolName;
     private volatile PoolStats poolStats;
     private volatile IMetricsTracker attached = NONE;
+    /** TRUE on a thread while txfn borrows in slices: HikariCP's wait and timeout events are its to report. */
+    private final ThreadLocal<Boolean> quiet = new ThreadLocal<>();
 
     /**
      * The events of {@code dataSource} when it is a pool whose tracker factory is txfn's.
@@ -54,9 +56,12 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
         if (poolStats == null) {
             throw new IllegalStateException("the pool has not started; HikariCP has not created its tracker yet");
         }
+        // Closed first: HikariCP's Micrometer tracker removes its meters on close, and a new one for the same
+        // registry registers the same meters (same names and tags): closed after, it would remove the new ones.
         IMetricsTracker previous = attached;
-        attached = factory.create(poolName, poolStats);
+        attached = NONE;
         previous.close();
+        attached = factory.create(poolName, poolStats);
     }
 
     /**
@@ -66,6 +71,37 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
      */
     public long connectionsOpened() {
         return opened.sum();
+    }
+
+    /**
+     * Whether a tracker is attached: only then does a borrow need {@link #quietOnThisThread} and
+     * {@link #borrowEnded}.
+     */
+    boolean passingOn() {
+        return attached != NONE;
+    }
+
+    /**
+     * While on, HikariCP's wait and timeout events of the calling thread are not passed on: the borrow is
+     * waited for in slices ({@code ConnectionTracker}), and HikariCP reports each expired slice as a timeout.
+     */
+    void quietOnThisThread(boolean on) {
+        quiet.set(on ? Boolean.TRUE : Boolean.FALSE);
+    }
+
+    /** Passes on one borrow as HikariCP would report a single wait: its whole time, and a timeout if it failed. */
+    void borrowEnded(long nanos, boolean obtained) {
+        IMetricsTracker tracker = attached;
+        if (tracker != NONE) {
+            try {
+                tracker.recordConnectionAcquiredNanos(nanos);
+                if (!obtained) {
+                    tracker.recordConnectionTimeout();
+                }
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
     }
 
     // Each event reads the attached tracker once and checks it inline: no lambda allocated per borrow.
@@ -86,7 +122,7 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
     @Override
     public void recordConnectionAcquiredNanos(long nanos) {
         IMetricsTracker tracker = attached;
-        if (tracker != NONE) {
+        if (tracker != NONE && quiet.get() != Boolean.TRUE) {
             try {
                 tracker.recordConnectionAcquiredNanos(nanos);
             } catch (RuntimeException e) {
@@ -110,7 +146,7 @@ public final class PoolEvents implements MetricsTrackerFactory, IMetricsTracker 
     @Override
     public void recordConnectionTimeout() {
         IMetricsTracker tracker = attached;
-        if (tracker != NONE) {
+        if (tracker != NONE && quiet.get() != Boolean.TRUE) {
             try {
                 tracker.recordConnectionTimeout();
             } catch (RuntimeException e) {

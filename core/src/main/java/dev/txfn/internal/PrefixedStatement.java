@@ -1,17 +1,12 @@
 package dev.txfn.internal;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A statement that carries transaction-local commands ({@code SET TRANSACTION ...; SET LOCAL ...}) to the
@@ -22,19 +17,12 @@ import java.util.List;
  * <p>Batches cannot carry a multi-statement prefix (every row would repeat it), so on the first
  * {@code addBatch()} the commands are run as their own statement (one extra round trip) and the statement is
  * re-prepared without them, replaying the parameters already set. Only the first statement of a transaction
- * (and, under a deadline, a statement that needs its timeout re-capped) is wrapped.
+ * (and, under a deadline, a statement that needs its timeout re-capped) is wrapped. Until the commands have
+ * gone out (or the statement is closed), the wrapper watches the calls; after that it only passes them on.
  */
-final class PrefixedStatement implements InvocationHandler {
-    private final Attempt attempt;
-    private final String[] commands;
-    private final Connection connection;
-    private final PreparedStatementFactory unprefixed;
-    /** Parameter and option setters applied before execution, replayed if the statement is re-prepared. */
-    private final List<Object[]> setters;
-    private final List<Method> setterMethods;
-    private Statement current;
-    private boolean pending = true;
-    private int batchCommands;
+final class PrefixedStatement {
+    private PrefixedStatement() {
+    }
 
     /** Creates the plain statement again, without the commands. */
     @FunctionalInterface
@@ -42,30 +30,15 @@ final class PrefixedStatement implements InvocationHandler {
         PreparedStatement create() throws SQLException;
     }
 
-    private PrefixedStatement(Attempt attempt, String[] commands, Connection connection,
-            PreparedStatementFactory unprefixed, Statement current) {
-        this.attempt = attempt;
-        this.commands = commands;
-        this.connection = connection;
-        this.unprefixed = unprefixed;
-        this.current = current;
-        this.setters = unprefixed == null ? List.of() : new ArrayList<>();
-        this.setterMethods = unprefixed == null ? List.of() : new ArrayList<>();
-    }
-
     /** Wraps a prepared statement for {@code commands; sql}. */
     static PreparedStatement prepared(Attempt attempt, String[] commands, Connection connection,
             PreparedStatement prefixed, PreparedStatementFactory unprefixed) {
-        PrefixedStatement handler = new PrefixedStatement(attempt, commands, connection, unprefixed, prefixed);
-        return (PreparedStatement) Proxy.newProxyInstance(PrefixedStatement.class.getClassLoader(),
-                new Class<?>[] {PreparedStatement.class}, handler);
+        return new Prepared(attempt, commands, connection, prefixed, unprefixed);
     }
 
     /** Wraps a plain statement whose first execution or batch will carry {@code commands}. */
     static Statement plain(Attempt attempt, String[] commands, Connection connection, Statement statement) {
-        PrefixedStatement handler = new PrefixedStatement(attempt, commands, connection, null, statement);
-        return (Statement) Proxy.newProxyInstance(PrefixedStatement.class.getClassLoader(),
-                new Class<?>[] {Statement.class}, handler);
+        return new Plain(attempt, commands, connection, statement);
     }
 
     /** The commands joined for a multi-statement execution, ending with a separator. */
@@ -80,150 +53,302 @@ final class PrefixedStatement implements InvocationHandler {
         }
     }
 
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        String name = method.getName();
-        if (method.getDeclaringClass() == Object.class) {
-            return objectMethod(proxy, name, args);
-        }
-        if (!pending) {
-            return call(method, args);
-        }
-        int arity = args == null ? 0 : args.length;
-        if (name.equals("close")) {
-            attempt.released();
-            pending = false;
-            return call(method, args);
-        }
-        if (unprefixed != null) {
-            return invokePrepared(method, name, arity, args);
-        }
-        return invokePlain(method, name, arity, args);
-    }
-
-    private Object invokePrepared(Method method, String name, int arity, Object[] args) throws Throwable {
-        if (arity == 0 && isExecute(name)) {
-            PreparedStatement ps = (PreparedStatement) current;
-            delivered(); // sent with the statement, even if the statement then fails
-            ps.execute();
-            skipCommandResults(ps);
-            return result(ps, name);
-        }
-        if (arity == 0 && name.equals("addBatch")) {
-            if (attempt.oneFlight()) {
-                throw new SQLFeatureNotSupportedException("a TxFn.query program cannot run a batch");
-            }
-            reprepareWithoutCommands();
-            return call(method, args);
-        }
-        if (name.startsWith("set") || name.equals("clearParameters")) {
-            setterMethods.add(method);
-            setters.add(args == null ? new Object[0] : args.clone());
-        }
-        return call(method, args);
-    }
-
-    private Object invokePlain(Method method, String name, int arity, Object[] args) throws Throwable {
-        if (arity >= 1 && isExecute(name) && args[0] instanceof String userSql) {
-            if (arity > 1) {
-                // execute(sql, keys) and friends cannot carry a prefix: run the commands first.
-                runSeparately(connection, commands);
-                delivered();
-                return call(method, args);
-            }
-            delivered();
-            current.execute(joined(commands) + userSql);
-            skipCommandResults(current);
-            return result(current, name);
-        }
-        if (name.equals("addBatch") && arity == 1) {
-            for (String command : commands) {
-                current.addBatch(command);
-            }
-            batchCommands = commands.length;
-            delivered();
-            return call(method, args);
-        }
-        return call(method, args);
-    }
-
-    private static boolean isExecute(String name) {
-        return name.equals("execute") || name.equals("executeQuery") || name.equals("executeUpdate")
-                || name.equals("executeLargeUpdate");
-    }
-
-    private void skipCommandResults(Statement statement) throws SQLException {
+    private static void skipCommandResults(Statement statement, String[] commands) throws SQLException {
         for (int i = 0; i < commands.length; i++) {
             statement.getMoreResults();
         }
     }
 
-    private static Object result(Statement statement, String name) throws SQLException {
-        switch (name) {
-            case "executeQuery":
-                if (statement.getResultSet() == null) {
-                    throw new SQLException("the statement returned no result set", "02000");
-                }
-                return statement.getResultSet();
-            case "executeUpdate":
-                return statement.getUpdateCount();
-            case "executeLargeUpdate":
-                return statement.getLargeUpdateCount();
-            default:
-                return statement.getResultSet() != null;
+    private static ResultSet resultSet(Statement statement) throws SQLException {
+        if (statement.getResultSet() == null) {
+            throw new SQLException("the statement returned no result set", "02000");
         }
+        return statement.getResultSet();
     }
 
-    private void reprepareWithoutCommands() throws Throwable {
-        runSeparately(connection, commands);
-        delivered();
-        PreparedStatement fresh = unprefixed.create();
-        try {
-            for (int i = 0; i < setters.size(); i++) {
-                setterMethods.get(i).invoke(fresh, setters.get(i));
+    /** A prepared statement whose text starts with the commands. */
+    private static final class Prepared extends ReplayablePreparedStatement {
+        private final Attempt attempt;
+        private final String[] commands;
+        private final Connection connection;
+        private final PreparedStatementFactory unprefixed;
+        private boolean pending = true;
+
+        Prepared(Attempt attempt, String[] commands, Connection connection, PreparedStatement prefixed,
+                PreparedStatementFactory unprefixed) {
+            super(prefixed);
+            this.attempt = attempt;
+            this.commands = commands;
+            this.connection = connection;
+            this.unprefixed = unprefixed;
+        }
+
+        @Override
+        boolean recording() {
+            return pending;
+        }
+
+        @Override
+        public boolean execute() throws SQLException {
+            if (!pending) {
+                return current.execute();
             }
-        } catch (InvocationTargetException e) {
-            fresh.close();
-            throw e.getCause();
+            executeWithCommands();
+            return current.getResultSet() != null;
         }
-        Statement old = current;
-        current = fresh;
-        old.close();
+
+        @Override
+        public ResultSet executeQuery() throws SQLException {
+            if (!pending) {
+                return current.executeQuery();
+            }
+            executeWithCommands();
+            return resultSet(current);
+        }
+
+        @Override
+        public int executeUpdate() throws SQLException {
+            if (!pending) {
+                return current.executeUpdate();
+            }
+            executeWithCommands();
+            return current.getUpdateCount();
+        }
+
+        @Override
+        public long executeLargeUpdate() throws SQLException {
+            if (!pending) {
+                return current.executeLargeUpdate();
+            }
+            executeWithCommands();
+            return current.getLargeUpdateCount();
+        }
+
+        private void executeWithCommands() throws SQLException {
+            pending = false;
+            attempt.delivered(); // sent with the statement, even if the statement then fails
+            current.execute();
+            skipCommandResults(current, commands);
+        }
+
+        @Override
+        public void addBatch() throws SQLException {
+            if (pending) {
+                if (attempt.oneFlight()) {
+                    throw new SQLFeatureNotSupportedException("a TxFn.query program cannot run a batch");
+                }
+                reprepareWithoutCommands();
+            }
+            current.addBatch();
+        }
+
+        private void reprepareWithoutCommands() throws SQLException {
+            runSeparately(connection, commands);
+            pending = false;
+            attempt.delivered();
+            PreparedStatement fresh = unprefixed.create();
+            try {
+                replayOn(fresh);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    fresh.close();
+                } catch (SQLException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            PreparedStatement old = current;
+            current = fresh;
+            old.close();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (pending) {
+                attempt.released();
+                pending = false;
+            }
+            current.close();
+        }
+
+        @Override
+        public String toString() {
+            return "txfn prefixed " + current;
+        }
     }
 
-    private void delivered() {
-        pending = false;
-        attempt.delivered();
-    }
+    /** A plain statement whose first execution (or batch) takes the commands along. */
+    private static final class Plain extends DelegatingStatement<Statement> {
+        private final Attempt attempt;
+        private final String[] commands;
+        private final Connection connection;
+        private boolean pending = true;
+        /** How many entries at the head of the batch are the commands, whose counts the caller must not see. */
+        private int batchCommands;
 
-    private Object call(Method method, Object[] args) throws Throwable {
-        if (batchCommands > 0 && method.getName().equals("executeBatch")) {
+        Plain(Attempt attempt, String[] commands, Connection connection, Statement statement) {
+            super(statement);
+            this.attempt = attempt;
+            this.commands = commands;
+            this.connection = connection;
+        }
+
+        @Override
+        public boolean execute(String sql) throws SQLException {
+            if (!pending || sql == null) {
+                return current.execute(sql);
+            }
+            executeWithCommands(sql);
+            return current.getResultSet() != null;
+        }
+
+        @Override
+        public ResultSet executeQuery(String sql) throws SQLException {
+            if (!pending || sql == null) {
+                return current.executeQuery(sql);
+            }
+            executeWithCommands(sql);
+            return resultSet(current);
+        }
+
+        @Override
+        public int executeUpdate(String sql) throws SQLException {
+            if (!pending || sql == null) {
+                return current.executeUpdate(sql);
+            }
+            executeWithCommands(sql);
+            return current.getUpdateCount();
+        }
+
+        @Override
+        public long executeLargeUpdate(String sql) throws SQLException {
+            if (!pending || sql == null) {
+                return current.executeLargeUpdate(sql);
+            }
+            executeWithCommands(sql);
+            return current.getLargeUpdateCount();
+        }
+
+        private void executeWithCommands(String sql) throws SQLException {
+            delivered();
+            current.execute(joined(commands) + sql);
+            skipCommandResults(current, commands);
+        }
+
+        // execute(sql, keys) and friends cannot carry a prefix: the commands run first.
+
+        @Override
+        public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+            runCommandsFirst(sql);
+            return current.execute(sql, autoGeneratedKeys);
+        }
+
+        @Override
+        public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+            runCommandsFirst(sql);
+            return current.execute(sql, columnIndexes);
+        }
+
+        @Override
+        public boolean execute(String sql, String[] columnNames) throws SQLException {
+            runCommandsFirst(sql);
+            return current.execute(sql, columnNames);
+        }
+
+        @Override
+        public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeUpdate(sql, autoGeneratedKeys);
+        }
+
+        @Override
+        public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeUpdate(sql, columnIndexes);
+        }
+
+        @Override
+        public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeUpdate(sql, columnNames);
+        }
+
+        @Override
+        public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeLargeUpdate(sql, autoGeneratedKeys);
+        }
+
+        @Override
+        public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeLargeUpdate(sql, columnIndexes);
+        }
+
+        @Override
+        public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+            runCommandsFirst(sql);
+            return current.executeLargeUpdate(sql, columnNames);
+        }
+
+        private void runCommandsFirst(String sql) throws SQLException {
+            if (pending && sql != null) {
+                runSeparately(connection, commands);
+                delivered();
+            }
+        }
+
+        @Override
+        public void addBatch(String sql) throws SQLException {
+            if (pending) {
+                for (String command : commands) {
+                    current.addBatch(command);
+                }
+                batchCommands = commands.length;
+                delivered();
+            }
+            current.addBatch(sql);
+        }
+
+        @Override
+        public int[] executeBatch() throws SQLException {
+            if (batchCommands == 0) {
+                return current.executeBatch();
+            }
             int[] counts = current.executeBatch();
             int skip = Math.min(batchCommands, counts.length);
             batchCommands = 0;
             return Arrays.copyOfRange(counts, skip, counts.length);
         }
-        if (batchCommands > 0 && method.getName().equals("executeLargeBatch")) {
+
+        @Override
+        public long[] executeLargeBatch() throws SQLException {
+            if (batchCommands == 0) {
+                return current.executeLargeBatch();
+            }
             long[] counts = current.executeLargeBatch();
             int skip = Math.min(batchCommands, counts.length);
             batchCommands = 0;
             return Arrays.copyOfRange(counts, skip, counts.length);
         }
-        try {
-            return method.invoke(current, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
-    }
 
-    private Object objectMethod(Object proxy, String name, Object[] args) {
-        switch (name) {
-            case "equals":
-                return proxy == args[0];
-            case "hashCode":
-                return System.identityHashCode(proxy);
-            default:
-                return "txfn prefixed " + current;
+        private void delivered() {
+            pending = false;
+            attempt.delivered();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (pending) {
+                attempt.released();
+                pending = false;
+            }
+            current.close();
+        }
+
+        @Override
+        public String toString() {
+            return "txfn prefixed " + current;
         }
     }
 }

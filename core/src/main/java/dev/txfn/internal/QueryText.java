@@ -44,8 +44,14 @@ record QueryText(String sanitized, String operation) {
                 out.append('?');
             } else if (c == '"') {
                 int end = endOfQuotedIdentifier(sql, i);
-                out.append(sql, i, end);
-                i = end;
+                if (end < 0) {
+                    // Never closed: the server refuses the text, but what follows the quote may be literals.
+                    out.append('?');
+                    i = n;
+                } else {
+                    out.append(sql, i, end);
+                    i = end;
+                }
             } else if (c == '$') {
                 i = dollar(sql, i, out);
             } else if (isIdentifierStart(c)) {
@@ -129,6 +135,7 @@ record QueryText(String sanitized, String operation) {
         return n;
     }
 
+    /** Past the closing quote (a doubled quote is part of the name), or -1 when the identifier never closes. */
     private static int endOfQuotedIdentifier(String sql, int quote) {
         int n = sql.length();
         int i = quote + 1;
@@ -142,7 +149,7 @@ record QueryText(String sanitized, String operation) {
             }
             i++;
         }
-        return n;
+        return -1;
     }
 
     private static int endOfLineComment(String sql, int start) {

@@ -42,6 +42,13 @@ class QueryTextTest {
     }
 
     @Test
+    void unterminatedQuotedIdentifierHidesTheRest() {
+        assertThat(sanitized("select \"name from t where password = 'secret'"))
+                .isEqualTo("select ?");
+        assertThat(sanitized("select \"a\"\" where p = 'secret'")).isEqualTo("select ?");
+    }
+
+    @Test
     void numbersBecomeMarkersButIdentifiersWithDigitsStay() {
         assertThat(sanitized("select t1.c2 + 42, 3.14, .5, 1e-7, 2E+3, 0x1F, 1_000 from t1 limit 10"))
                 .isEqualTo("select t1.c2 + ?, ?, ?, ?, ?, ?, ? from t1 limit ?");

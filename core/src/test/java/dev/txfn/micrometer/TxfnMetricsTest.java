@@ -8,12 +8,15 @@ import dev.txfn.Isolation;
 import dev.txfn.Tx;
 import dev.txfn.TxOptions;
 import dev.txfn.testing.PostgresTestDatabase;
+import dev.txfn.testing.RoundTripCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,62 @@ class TxfnMetricsTest {
                     .isEqualTo(2);
             assertThat(registry.get("hikaricp.connections.max").tag("pool", "txfn").gauge().value()).isEqualTo(1);
             assertThat(registry.get("txfn.connections.opened").functionCounter().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hikariCountsAFirstBorrowThatWaitedInSlicesAsOneWaitAndNoTimeout() {
+        PostgresTestDatabase server = PostgresTestDatabase.shared();
+        // 40 ms a round trip: opening the first connection outlasts txfn's first wait slices (25, 50, 100 ms).
+        try (RoundTripCounter slowNetwork = RoundTripCounter.start(server.host(), server.port())) {
+            slowNetwork.setDelay(Duration.ofMillis(40));
+            Database.Builder builder = Database.builder().jdbcUrl(slowNetwork.jdbcUrl(server.database(), server.user()))
+                    .maximumPoolSize(1).applicationName("txfn-micrometer-sliced")
+                    .transactionPooling(server.behindTransactionPooler());
+            if (!server.password().isEmpty()) {
+                builder.password(server.password());
+            }
+            try (Database db = builder.build()) {
+                Tx tx = Tx.create(db);
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                TxfnMetrics.of(tx).withHikariMetrics().bindTo(registry);
+
+                long started = System.nanoTime();
+                tx.useTransaction(h -> h.execute("select 1"));
+                long tookNanos = System.nanoTime() - started;
+
+                Timer acquire = registry.get("hikaricp.connections.acquire").tag("pool", "txfn").timer();
+                assertThat(acquire.count()).as("HikariCP's waits for one borrow").isEqualTo(1);
+                assertThat(acquire.totalTime(TimeUnit.NANOSECONDS)).as("the wait is the whole borrow's")
+                        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(100)).isLessThanOrEqualTo(tookNanos);
+                assertThat(registry.get("hikaricp.connections.timeout").tag("pool", "txfn").counter().count())
+                        .as("HikariCP's timeouts for a borrow that got its connection").isZero();
+                assertThat(registry.get("txfn.connection.timeouts").functionCounter().count()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void hikariMetersSurviveBindingTwiceToOneRegistry() {
+        try (Database db = database("txfn-micrometer-hikari-twice")) {
+            Tx tx = Tx.create(db);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            TxfnMetrics binder = TxfnMetrics.of(tx).withHikariMetrics();
+            binder.bindTo(registry);
+            binder.bindTo(registry);
+
+            tx.useTransaction(h -> h.execute("select 1"));
+
+            // Closing the first tracker removes its meters from the registry: it must go before the second
+            // registers the same ones, or the registry is left with none of HikariCP's.
+            Timer acquire = registry.find("hikaricp.connections.acquire").tag("pool", "txfn").timer();
+            assertThat(acquire).as("HikariCP's acquire timer after a second bind").isNotNull();
+            assertThat(registry.find("hikaricp.connections.max").tag("pool", "txfn").gauge())
+                    .as("HikariCP's max gauge after a second bind").isNotNull();
+            // And it is the one the pool records into (the first borrow may count one per wait slice).
+            long before = acquire.count();
+            tx.useTransaction(h -> h.execute("select 2"));
+            assertThat(acquire.count()).as("acquires recorded by the registry's timer").isEqualTo(before + 1);
         }
     }
 

@@ -90,8 +90,12 @@ public abstract class EventHandler<I, O> implements RequestHandler<I, O> {
                 Thread.currentThread().interrupt();
             }
         }
-        boolean settled = invocation.checkSettled();
-        invocation.finish(!settled ? "unsettled" : failure == null ? "ok" : "error: " + failure.getClass().getName());
+        boolean settled = false;
+        try {
+            settled = invocation.checkSettled();
+        } finally { // even if the check throws: the invocation's span must not stay current for the next one
+            invocation.finish(!settled ? "unsettled" : failure == null ? "ok" : "error: " + failure.getClass().getName());
+        }
         RuntimeException unsettled = settled ? null : new IllegalStateException("invocation "
                 + invocation.requestId() + " (" + target(event) + ") left a connection checked out or a transaction"
                 + " open; it was rolled back and evicted, and the ERROR log line above says where it was taken");

@@ -4,15 +4,15 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
-import java.nio.charset.StandardCharsets;
+import dev.txfn.lambda.internal.Slf4jLambdaLogger;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * A Lambda {@link Context} for running handlers outside Lambda: tests and the local runner. The remaining time
- * really counts down from the configured timeout, so deadlines behave as in Lambda; the logger writes to
- * standard error.
+ * really counts down from the configured timeout, so deadlines behave as in Lambda; the logger writes each call
+ * as one line through SLF4J, so it takes the logging backend's format and the invocation's request id.
  *
  * <p>Immutable apart from the clock; thread-safe.
  */
@@ -138,19 +138,10 @@ public final class LocalContext implements Context {
         return memoryLimitMb;
     }
 
+    /** Writes each call as one line through SLF4J (logger {@code dev.txfn.lambda.LocalContext}), at INFO or its level. */
     @Override
     public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-            @Override
-            public void log(String message) {
-                System.err.print(message);
-            }
-
-            @Override
-            public void log(byte[] message) {
-                System.err.print(new String(message, StandardCharsets.UTF_8));
-            }
-        };
+        return new Slf4jLambdaLogger();
     }
 
     @Override

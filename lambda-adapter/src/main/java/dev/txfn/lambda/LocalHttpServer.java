@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.txfn.lambda.internal.ApiGatewayEvents;
 import dev.txfn.lambda.internal.BodyText;
+import dev.txfn.lambda.internal.InvocationLogContext;
 import dev.txfn.lambda.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,8 +145,10 @@ public final class LocalHttpServer implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            LocalContext context = LocalContext.create();
+        LocalContext context = LocalContext.create();
+        // The request id on this server's own lines too (a refused token, a handler that threw), as on the handler's.
+        InvocationLogContext logContext = InvocationLogContext.open(context.getAwsRequestId());
+        try (exchange; logContext) {
             APIGatewayV2HTTPResponse response;
             try {
                 APIGatewayV2HTTPEvent event = event(exchange, context.getAwsRequestId());

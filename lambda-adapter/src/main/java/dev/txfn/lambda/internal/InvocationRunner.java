@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The lifecycle every wrapper shares: derive the invocation's {@code Tx} (deadline from the remaining time less
  * the margin, a listener counting transactions and retries), run the work, verify the application settled,
- * repair and report if it did not, and write one structured log line (plus an EMF line when asked). With
+ * repair and report if it did not, and write one structured log line (plus an EMF line when asked). While an
+ * invocation runs, its request id and trace id are in the SLF4J MDC ({@link InvocationLogContext}). With
  * OpenTelemetry on the class path, the invocation is also one trace span ({@link InvocationTracing}), current from
  * {@link #start} to {@link Invocation#finish}.
  * Thread-safe; one instance per handler, shared by all invocations.
@@ -98,6 +99,7 @@ public final class InvocationRunner {
         private final Tx invocationTx;
         private final InvocationMetrics metrics; // metrics: the EMF line's figures
         private final Instant deadline;
+        private final InvocationLogContext logContext;
         private boolean settled = true;
         private final InvocationTracing.ActiveSpan span;
 
@@ -123,6 +125,7 @@ public final class InvocationRunner {
                     retries.incrementAndGet();
                 }
             });
+            this.logContext = InvocationLogContext.open(context.getAwsRequestId()); // closed by finish
             this.span = tracing.begin(context, trigger); // last: nothing above may throw and leave it current
         }
 
@@ -171,12 +174,19 @@ public final class InvocationRunner {
 
         /**
          * Ends the invocation: a final settle check, the end of its trace span, the structured log line, the EMF
-         * line and the {@linkplain InvocationSettings#telemetryFlush() telemetry flush}.
+         * line and the {@linkplain InvocationSettings#telemetryFlush() telemetry flush}; then the MDC is restored
+         * to what it was before {@link #start}.
          *
          * @param outcome what came of it, e.g. {@code 200} or {@code 9/10 ok}
          * @return whether the invocation ended settled (the last check and every earlier one)
          */
         public boolean finish(String outcome) {
+            try (logContext) {
+                return end(outcome);
+            }
+        }
+
+        private boolean end(String outcome) {
             boolean ok = false;
             try {
                 ok = checkSettled() && settled;
@@ -184,7 +194,7 @@ public final class InvocationRunner {
                 span.end(outcome, ok, transactions.get(), retries.get());
             }
             double millis = (System.nanoTime() - startNanos) / 1_000_000.0;
-            LOG.info("{}", logLine(outcome, ok, millis));
+            logLine(outcome, ok, millis).write(LOG);
             if (settings.metrics()) {
                 metricsOut.println(EmbeddedMetrics.line(settings.metricsNamespace(), kind, target, transactions.get(),
                         retries.get(), millis, ok, metrics.figures()));
@@ -193,19 +203,10 @@ public final class InvocationRunner {
             return ok;
         }
 
-        /** The structured log line {@link #finish} writes, as JSON; separate so tests can read it. */
-        String logLine(String outcome, boolean ok, double millis) {
-            return JsonLine.object()
-                    .put("requestId", requestId())
-                    .put("kind", kind)
-                    .put("target", target)
-                    .put("outcome", outcome)
-                    .put("transactions", transactions.get())
-                    .put("rollbacks", rollbacks.get())
-                    .put("retries", retries.get())
-                    .put("durationMs", Math.round(millis * 10) / 10.0)
-                    .put("settled", ok)
-                    .toString();
+        /** The structured log line {@link #finish} writes; separate so tests can read it. */
+        InvocationLogLine logLine(String outcome, boolean ok, double millis) {
+            return new InvocationLogLine(kind, target, outcome, transactions.get(), rollbacks.get(), retries.get(),
+                    millis, ok);
         }
     }
 }

@@ -61,11 +61,22 @@ final class OtelInvocationTracing implements InvocationTracing {
     }
 
     /**
-     * The tracing; only called once the API is known to be on the class path.
+     * The tracing; only called once the API is known to be on the class path. An API older than 1.57 (the
+     * application's version wins over txfn's optional one) has no {@code GlobalOpenTelemetry.getOrNoop()}, and
+     * {@code get()} would fix the global to a no-op before the application sets one: then there are no
+     * invocation spans, which one WARN says, rather than a failed start and a WARN on every invocation.
      *
-     * @return the tracing
+     * @return the tracing, or {@link #NONE} with an API older than 1.57
      */
-    static OtelInvocationTracing create() {
+    static InvocationTracing create() {
+        try {
+            GlobalOpenTelemetry.class.getMethod("getOrNoop");
+        } catch (NoSuchMethodException e) {
+            LOG.warn("invocation spans are off: the OpenTelemetry API on the class path is older than 1.57 and has"
+                    + " no GlobalOpenTelemetry.getOrNoop() to read the global without fixing it to a no-op; use"
+                    + " API 1.57 or later");
+            return NONE;
+        }
         return new OtelInvocationTracing();
     }
 

@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
  */
 class InvocationSpanTest {
     private static final String APP = "txfn-invocation-span-test";
+    private static final String CORE_SCOPE = "dev.txfn";
     static final String XRAY_PROPERTY = "com.amazonaws.xray.traceHeader";
     static final String XRAY_HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
     static final String XRAY_TRACE_ID = "5759e988bd862e3fe1be46a994272793";
@@ -178,15 +179,33 @@ class InvocationSpanTest {
         api.handleRequest(get("/things/1"), LocalContext.create());
         api.handleRequest(get("/things/2"), LocalContext.create());
 
-        assertThat(exporter.getFinishedSpanItems()).extracting(s -> s.getAttributes()
+        assertThat(invocationSpans()).extracting(s -> s.getAttributes()
                 .get(AttributeKey.booleanKey("faas.coldstart"))).containsExactly(true, false);
+    }
+
+    @Test
+    void transactionAndStatementSpansNestUnderTheInvocationSpan() {
+        new ThingsApi(LambdaResources.of(db)).handleRequest(get("/things/7"), LocalContext.create());
+
+        List<SpanData> spans = exporter.getFinishedSpanItems();
+        assertThat(spans).extracting(SpanData::getKind)
+                .containsExactly(SpanKind.CLIENT, SpanKind.INTERNAL, SpanKind.SERVER);
+        assertThat(spans.get(0).getName()).startsWith("SELECT ");
+        assertThat(spans).extracting(SpanData::getName).endsWith("txfn transaction", "GET /things/{id}");
+        SpanData statement = spans.get(0);
+        SpanData transaction = spans.get(1);
+        SpanData invocation = spans.get(2);
+        assertThat(statement.getInstrumentationScopeInfo().getName()).isEqualTo(CORE_SCOPE);
+        assertThat(statement.getParentSpanId()).isEqualTo(transaction.getSpanId());
+        assertThat(transaction.getParentSpanId()).isEqualTo(invocation.getSpanId());
+        assertThat(spans).extracting(SpanData::getTraceId).containsOnly(invocation.getTraceId());
     }
 
     @Test
     void spanStartedInTheHandlerIsAChildOfTheInvocationSpan() {
         new ThingsApi(LambdaResources.of(db)).handleRequest(get("/nested"), LocalContext.create());
 
-        List<SpanData> spans = exporter.getFinishedSpanItems();
+        List<SpanData> spans = invocationSpans();
         assertThat(spans).extracting(SpanData::getName).containsExactly("child", "GET /nested");
         assertThat(spans.get(0).getParentSpanId()).isEqualTo(spans.get(1).getSpanId());
         assertThat(spans.get(0).getTraceId()).isEqualTo(spans.get(1).getTraceId());
@@ -376,7 +395,7 @@ class InvocationSpanTest {
 
         api.handleRequest(get("/things/7"), LocalContext.create());
 
-        assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("GET /things/{id}");
+        assertThat(invocationSpans()).extracting(SpanData::getName).containsExactly("GET /things/{id}");
     }
 
     @Test
@@ -404,9 +423,16 @@ class InvocationSpanTest {
     }
 
     private SpanData onlySpan() {
-        List<SpanData> spans = exporter.getFinishedSpanItems();
-        assertThat(spans).as("spans exported").hasSize(1);
+        List<SpanData> spans = invocationSpans();
+        assertThat(spans).as("invocation spans exported").hasSize(1);
         return spans.get(0);
+    }
+
+    /** The spans not made by txfn's core (whose transaction and statement spans nest under the invocation's). */
+    private List<SpanData> invocationSpans() {
+        return exporter.getFinishedSpanItems().stream()
+                .filter(s -> !s.getInstrumentationScopeInfo().getName().equals(CORE_SCOPE))
+                .toList();
     }
 
     static APIGatewayV2HTTPEvent get(String path) {

@@ -56,16 +56,19 @@ class TenantsApiTest {
         return api.handleRequest(event, LocalContext.create());
     }
 
-    /** Calls with standard error captured: asserts a 401 problem, no transaction begun, no value logged. */
+    /**
+     * Calls with standard output captured (where the logs go; log4j2-test.xml's console follows System.out):
+     * asserts a 401 problem, no transaction begun, no value logged.
+     */
     static Map<String, Object> unauthorized(APIGatewayV2HTTPEvent event, String value) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
+        PrintStream original = System.out;
         APIGatewayV2HTTPResponse response;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             response = call(event);
         } finally {
-            System.setErr(original);
+            System.setOut(original);
         }
         assertThat(response.getStatusCode()).isEqualTo(401);
         assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json")
