@@ -22,6 +22,7 @@ import dev.txfn.lambda.LocalContext;
 import dev.txfn.lambda.LocalHttpServer;
 import dev.txfn.lambda.RestApiHandler;
 import dev.txfn.lambda.SqsHandler;
+import dev.txfn.lambda.SqsSettings;
 import dev.txfn.testing.PostgresTestDatabase;
 import dev.txfn.testing.SettleAssertions;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -110,7 +111,9 @@ class InvocationSpanTest {
 
     static final class OrdersQueue extends SqsHandler<OrderPlaced> {
         OrdersQueue(LambdaResources resources) {
-            super(OrderPlaced.class, resources, (order, message, handle) -> handle.execute("select 1"));
+            // No idempotency table: the span is the point, and a shared server keeps message ids between runs.
+            super(OrderPlaced.class, resources, SqsSettings.<OrderPlaced>defaults().withIdempotency(false),
+                    (order, message, handle) -> handle.execute("select 1"));
         }
     }
 
