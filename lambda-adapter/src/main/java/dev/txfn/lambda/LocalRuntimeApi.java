@@ -74,6 +74,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
     public record Invocation(String requestId, String event, boolean failed, String errorType, String body) {
     }
 
+    private final String functionName;
     private final String functionArn;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -88,6 +89,7 @@ public final class LocalRuntimeApi implements AutoCloseable {
     private boolean closed;
 
     private LocalRuntimeApi(String functionName, List<String> events, HttpServer server, ExecutorService executor) {
+        this.functionName = functionName;
         this.functionArn = "arn:aws:lambda:us-east-1:123456789012:function:" + functionName;
         this.events = List.copyOf(events);
         this.server = server;
@@ -136,6 +138,30 @@ public final class LocalRuntimeApi implements AutoCloseable {
      */
     public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * The environment Lambda gives a function's runtime client, pointed at this API: {@code AWS_LAMBDA_RUNTIME_API},
+     * {@code _HANDLER}, the function's name, version, memory, log group and stream, the initialization type, the
+     * region ({@code us-east-1}, as in the invoked ARN) and {@code TZ}. Add the function's own variables to it.
+     *
+     * @param handler the handler setting, e.g. {@code com.example.Orders::handleRequest}
+     * @param logStreamName the log stream name the runtime client sees
+     * @return a new, modifiable map
+     */
+    public Map<String, String> runtimeEnvironment(String handler, String logStreamName) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_LAMBDA_RUNTIME_API", address());
+        env.put("_HANDLER", Objects.requireNonNull(handler, "handler"));
+        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", Objects.requireNonNull(logStreamName, "logStreamName"));
+        env.put("AWS_REGION", "us-east-1");
+        env.put("TZ", ":UTC");
+        return env;
     }
 
     /**

@@ -33,6 +33,19 @@ class LocalRuntimeApiTest {
     }
 
     @Test
+    void runtimeEnvironmentPointsTheRuntimeClientAtThisApi() {
+        api = LocalRuntimeApi.start("things-api", List.of(EVENT_1));
+
+        assertThat(api.runtimeEnvironment("com.example.Things::handleRequest", "stream-1"))
+                .containsEntry("AWS_LAMBDA_RUNTIME_API", api.address())
+                .containsEntry("_HANDLER", "com.example.Things::handleRequest")
+                .containsEntry("AWS_LAMBDA_FUNCTION_NAME", "things-api")
+                .containsEntry("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/things-api")
+                .containsEntry("AWS_LAMBDA_LOG_STREAM_NAME", "stream-1")
+                .containsEntry("AWS_REGION", "us-east-1");
+    }
+
+    @Test
     void nextHandsOutTheEventsInOrderWithTheRuntimeHeaders() throws Exception {
         api = LocalRuntimeApi.start("things-api", List.of(EVENT_1, EVENT_2));
 

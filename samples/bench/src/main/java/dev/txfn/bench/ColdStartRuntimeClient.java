@@ -172,7 +172,7 @@ final class ColdStartRuntimeClient {
         try (LocalRuntimeApi api = LocalRuntimeApi.start(FUNCTION_NAME, Collections.nCopies(events, event()))) {
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            lambdaEnvironment(builder.environment(), api.address(), handler);
+            lambdaEnvironment(builder.environment(), api, handler);
             builder.environment().putAll(extraEnvironment);
             long spawn = System.nanoTime();
             Process process = builder.start();
@@ -201,20 +201,11 @@ final class ColdStartRuntimeClient {
      * What Lambda sets for a function and the runtime client reads, and the handler's database; nothing is
      * inherited but {@code PATH}, so no {@code JAVA_TOOL_OPTIONS} of the machine changes what is measured.
      */
-    private void lambdaEnvironment(Map<String, String> env, String runtimeApi, String handler) {
+    private void lambdaEnvironment(Map<String, String> env, LocalRuntimeApi api, String handler) {
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.clear();
         env.put("PATH", path);
-        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-        env.put("_HANDLER", handler);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + FUNCTION_NAME);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "cold-start");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("TZ", ":UTC");
+        env.putAll(api.runtimeEnvironment(handler, "cold-start"));
         env.put(ColdStartProbe.URL_VARIABLE, jdbcUrl);
         // As ColdStartLauncher sets for the other variants: a cold start is measured, not a timeout.
         env.put("TXFN_CONNECTION_TIMEOUT_MS", "30000");

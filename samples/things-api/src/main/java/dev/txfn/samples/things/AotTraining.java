@@ -195,7 +195,7 @@ final class AotTraining {
         try (LocalRuntimeApi api = LocalRuntimeApi.start(functionName, events)) {
             ProcessBuilder builder = new ProcessBuilder(trainingCommand(runtimeCommand, cache, handler))
                     .directory(taskRoot.toFile()).inheritIO();
-            lambdaEnvironment(builder.environment(), api.address(), functionName, handler, postgres);
+            lambdaEnvironment(builder.environment(), api, handler, postgres);
             Process runtimeClient = builder.start();
             try {
                 check(handler, api.awaitInvocations(runtimeClient, INVOCATIONS_TIMEOUT));
@@ -219,22 +219,13 @@ final class AotTraining {
      * template's database settings pointed at the embedded PostgreSQL. Nothing is inherited but {@code PATH}, so
      * no {@code JAVA_TOOL_OPTIONS} of the build machine changes what is trained.
      */
-    private static void lambdaEnvironment(Map<String, String> env, String runtimeApi, String functionName,
-            String handler, LocalPostgres postgres) {
+    private static void lambdaEnvironment(Map<String, String> env, LocalRuntimeApi api, String handler,
+            LocalPostgres postgres) {
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.clear();
         env.put("PATH", path);
-        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-        env.put("_HANDLER", handler);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "aot-training");
-        env.put("AWS_REGION", "us-east-1");
+        env.putAll(api.runtimeEnvironment(handler, "aot-training"));
         env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("TZ", ":UTC");
         env.put("PGHOST", "127.0.0.1");
         env.put("PGPORT", Integer.toString(postgres.port()));
         env.put("PGDATABASE", "postgres");
