@@ -2,13 +2,10 @@ package dev.txfn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
@@ -59,22 +56,11 @@ class OldOpenTelemetryApiTest {
         assertThat(javac.run(null, null, null, "-cp", classPath, "-d", classes.toString(), source.toString()))
                 .as("the older GlobalOpenTelemetry compiles").isZero();
 
-        Path output = dir.resolve("child.out");
-        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classes + File.pathSeparator + classPath, OldOpenTelemetryApiMain.class.getName())
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        child.environment().put("TXFN_CHILD_URL", TestDb.server().jdbcUrl());
-        child.environment().put("TXFN_CHILD_USER", TestDb.server().user());
-        child.environment().put("TXFN_CHILD_PASSWORD", TestDb.server().password());
-        Process process = child.start();
-        try {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended within 60 s").isTrue();
-        } finally {
-            process.destroyForcibly();
-        }
+        ChildJvm.Result child = ChildJvm.run(dir, List.of(classes.toString(), classPath),
+                OldOpenTelemetryApiMain.class);
 
-        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("exit status; output:\n%s", String.join("\n", lines)).isZero();
+        List<String> lines = child.lines();
+        assertThat(child.exitValue()).as("exit status; output:\n%s", String.join("\n", lines)).isZero();
         // Through the global: no span, and one WARN naming the way out. Through the instance: transaction + select.
         assertThat(lines).as("the child's output").contains("ok 12 spans 0 2")
                 .anyMatch(l -> l.contains("WARN") && l.contains("older than 1.57"));
