@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * Turns environment variables into a {@link Database.Builder}, as documented on
@@ -32,20 +31,18 @@ final class DatabaseEnvironment {
         }
         PostgresUrl parsed = url == null ? PostgresUrl.EMPTY : PostgresUrl.parse(url, DATABASE_URL);
         // As in libpq, the URL wins and the PG* variables fill in what it leaves out.
-        fill(builder, "host", parsed.hosts().isEmpty() ? null : String.join(",", parsed.hosts()), env, "PGHOST",
-                builder::host);
-        fill(builder, "database", parsed.database(), env, "PGDATABASE", builder::database);
-        fill(builder, "user", parsed.user(), env, "PGUSER", builder::user);
-        fill(builder, "sslMode", parsed.sslMode(), env, "PGSSLMODE", builder::sslMode);
-        fill(builder, "applicationName", parsed.applicationName(), env, "PGAPPNAME", builder::applicationName);
-        fill(builder, "sslRootCert", parsed.properties().get(SSL_ROOT_CERT), env, "PGSSLROOTCERT",
-                builder::sslRootCert);
+        fill(builder, "host", parsed.hosts().isEmpty() ? null : String.join(",", parsed.hosts()), env, "PGHOST");
+        fill(builder, "database", parsed.database(), env, "PGDATABASE");
+        fill(builder, "user", parsed.user(), env, "PGUSER");
+        fill(builder, "sslMode", parsed.sslMode(), env, "PGSSLMODE");
+        fill(builder, "applicationName", parsed.applicationName(), env, "PGAPPNAME");
+        fill(builder, "sslRootCert", parsed.properties().get(SSL_ROOT_CERT), env, "PGSSLROOTCERT");
         builder.password(parsed.password() != null ? parsed.password() : value(env, "PGPASSWORD"));
-        parsed.properties().forEach((name, value) -> {
-            if (!name.equals(SSL_ROOT_CERT)) {
-                builder.property(name, value);
+        for (Map.Entry<String, String> property : parsed.properties().entrySet()) {
+            if (!property.getKey().equals(SSL_ROOT_CERT)) {
+                builder.property(property.getKey(), property.getValue());
             }
-        });
+        }
         if (!parsed.ports().isEmpty()) {
             builder.ports(parsed.ports()).origin("port", DATABASE_URL);
         } else if (value(env, "PGPORT") != null) {
@@ -118,15 +115,27 @@ final class DatabaseEnvironment {
         }
     }
 
+    /**
+     * Sets {@code setting} to the URL's value, else to {@code variable}'s, and records which it was, for the
+     * messages that name where a bad value came from. A switch rather than a setter passed in: this runs on every
+     * cold start, where each method reference costs a call site linked and a class spun.
+     */
     private static void fill(Database.Builder builder, String setting, String fromUrl, Map<String, String> env,
-            String variable, Consumer<String> setter) {
-        if (fromUrl != null) {
-            setter.accept(fromUrl);
-            builder.origin(setting, DATABASE_URL);
-        } else if (value(env, variable) != null) {
-            setter.accept(value(env, variable));
-            builder.origin(setting, variable);
+            String variable) {
+        String value = fromUrl != null ? fromUrl : value(env, variable);
+        if (value == null) {
+            return;
         }
+        switch (setting) {
+            case "host" -> builder.host(value);
+            case "database" -> builder.database(value);
+            case "user" -> builder.user(value);
+            case "sslMode" -> builder.sslMode(value);
+            case "applicationName" -> builder.applicationName(value);
+            case "sslRootCert" -> builder.sslRootCert(value);
+            default -> throw new IllegalArgumentException("no such setting: " + setting);
+        }
+        builder.origin(setting, fromUrl != null ? DATABASE_URL : variable);
     }
 
     /** libpq's PGPORT: one port, or a comma-separated list with one per host (an empty entry: the default). */

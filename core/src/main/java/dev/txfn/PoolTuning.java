@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.stream.Collectors;
 
 /**
  * A validated {@link Database.Builder}: the HikariCP configuration to start and what the database reports
@@ -90,7 +89,9 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
             config.setPassword(null);
             config.setCredentialsProvider(new PoolCredentials(source));
         }
-        properties.forEach(config::addDataSourceProperty);
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            config.addDataSourceProperty(property.getKey(), property.getValue());
+        }
         // Jdbi believes a transaction is already open on an auto-commit-off connection and never commits.
         config.setAutoCommit(true);
         // HikariCP asks the pool's first connection for the default isolation, once; if that connection dies right
@@ -272,7 +273,7 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
     }
 
     private static String checkHost(Database.Builder b, String host) {
-        if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+        if (host.isBlank() || PostgresUrl.hasWhitespace(host)) {
             throw invalid(b, "host", "must be a host name or IP address, was '" + host + "'");
         }
         if (host.startsWith("/")) {
@@ -310,10 +311,13 @@ record PoolTuning(HikariConfig hikari, DatabaseSettings settings) {
     }
 
     private static String query(Map<String, String> properties) {
-        return properties.entrySet().stream()
-                .filter(e -> !SECRET_PROPERTIES.contains(e.getKey()))
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
+        StringJoiner query = new StringJoiner("&");
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            if (!SECRET_PROPERTIES.contains(property.getKey())) {
+                query.add(encode(property.getKey()) + "=" + encode(property.getValue()));
+            }
+        }
+        return query.toString();
     }
 
     /** pgjdbc decodes URL parts with {@code URLDecoder}, the inverse of this. */

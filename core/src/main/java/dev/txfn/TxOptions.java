@@ -25,8 +25,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class TxOptions {
-    private static final Pattern SETTING_NAME =
-            Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
     private static final long MAX_TIMEOUT_MILLIS = Integer.MAX_VALUE;
     private static final TxOptions DEFAULTS =
             new TxOptions(null, false, false, null, null, null, Map.of(), RetryPolicy.defaults());
@@ -154,7 +152,7 @@ public final class TxOptions {
     public TxOptions withSetting(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
-        if (!SETTING_NAME.matcher(name).matches()) {
+        if (!SettingName.PATTERN.matcher(name).matches()) {
             throw new IllegalArgumentException("setting name must look like prefix.name (letters, digits, _),"
                     + " was '" + name + "'");
         }
@@ -296,5 +294,10 @@ public final class TxOptions {
                 + (idleInTransactionTimeout == null ? "" : ", idleInTransactionTimeout=" + idleInTransactionTimeout)
                 + (settings.isEmpty() ? "" : ", settings=" + settings.keySet())
                 + ", " + retryPolicy + "]";
+    }
+
+    /** Compiled when a setting is first given, not on every cold start. */
+    private static final class SettingName {
+        static final Pattern PATTERN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
     }
 }

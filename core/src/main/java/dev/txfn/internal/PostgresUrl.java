@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The parts of a PostgreSQL connection URL: a libpq URI ({@code postgres://} or {@code postgresql://}) or a
@@ -81,6 +80,21 @@ public record PostgresUrl(
      */
     public static String targetServerType(String value) {
         return TARGET_SESSION_ATTRS.get(value);
+    }
+
+    /**
+     * Whether {@code text} holds a whitespace character. A loop, not a stream: this runs on every cold start.
+     *
+     * @param text any text
+     * @return whether it has whitespace
+     */
+    public static boolean hasWhitespace(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<String, String> targetSessionAttrs() {
@@ -213,7 +227,7 @@ public record PostgresUrl(
                 hostList.clear(); // "postgres://:5433/db": no host, a port
             }
             hosts = hostList;
-            ports = portList.stream().allMatch(Objects::isNull) ? List.of() : portList;
+            ports = allNull(portList) ? List.of() : portList;
         }
 
         private void hostEntry(String text, List<String> hostList, List<Integer> portList) {
@@ -339,14 +353,14 @@ public record PostgresUrl(
             if (value.startsWith("/")) {
                 throw invalid("names a Unix-domain socket directory as host; give a TCP host name");
             }
-            if (value.chars().anyMatch(Character::isWhitespace)) {
+            if (hasWhitespace(value)) {
                 throw invalid("has whitespace in the host");
             }
             return value;
         }
 
         private int port(String text) {
-            if (text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (text.length() > 5 || !isDigits(text)) {
                 throw invalid("port must be a number between 1 and 65535");
             }
             int value = Integer.parseInt(text);
@@ -416,6 +430,26 @@ public record PostgresUrl(
                 }
             }
             return text.length();
+        }
+
+        // Loops rather than streams and lambdas: this runs on every cold start, where each stream pipeline and
+        // lambda costs classes loaded and call sites linked.
+        private static boolean isDigits(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean allNull(List<?> values) {
+            for (Object value : values) {
+                if (value != null) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private static String emptyToNull(String value) {
