@@ -282,7 +282,7 @@ public final class HttpIdempotency {
     private static Stored stored(String fingerprint, int status, String headersJson, String body) {
         Map<String, Object> decoded;
         try {
-            decoded = Json.MAPPER.readValue(headersJson, STORED_HEADERS);
+            decoded = Json.mapper().readValue(headersJson, STORED_HEADERS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the stored headers of an idempotent response are not valid JSON", e);
         }

@@ -1,9 +1,14 @@
 package dev.txfn.lambda.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.txfn.RetryCause;
 import dev.txfn.TxMetrics;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One CloudWatch Embedded Metric Format document per invocation, written as a single stdout line: one
@@ -15,40 +20,74 @@ final class EmbeddedMetrics {
     /** Unit of the metrics that count. */
     private static final String COUNT = "Count";
     private static final String MILLISECONDS = "Milliseconds";
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private EmbeddedMetrics() {
     }
 
     static String line(String namespace, String kind, String target, int transactions, int retries, double millis,
             boolean settled, TxMetrics figures) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode aws = root.putObject("_aws");
-        aws.put("Timestamp", System.currentTimeMillis());
-        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", namespace);
-        directive.putArray("Dimensions").addArray().add("kind");
-        ArrayNode metrics = directive.putArray("Metrics");
-        root.put("kind", kind);
-        root.put("target", target);
-        metric(root, metrics, "Transactions", COUNT).put("Transactions", transactions);
-        metric(root, metrics, "Retries", COUNT).put("Retries", retries);
-        metric(root, metrics, "Duration", MILLISECONDS).put("Duration", millis);
-        metric(root, metrics, "Unsettled", COUNT).put("Unsettled", settled ? 0 : 1);
-        metric(root, metrics, "ConnectionWaitTime", MILLISECONDS)
-                .put("ConnectionWaitTime", figures.connectionWaitTime().toNanos() / 1_000_000.0);
-        metric(root, metrics, "ConnectionWaits", COUNT).put("ConnectionWaits", figures.connectionWaits());
-        metric(root, metrics, "ConnectionTimeouts", COUNT).put("ConnectionTimeouts", figures.connectionTimeouts());
-        metric(root, metrics, "ConnectionRejections", COUNT)
-                .put("ConnectionRejections", figures.connectionRejections());
-        metric(root, metrics, "ConnectionsOpened", COUNT).put("ConnectionsOpened", figures.connectionsOpened());
-        metric(root, metrics, "RolledBack", COUNT).put("RolledBack", figures.rolledBack());
-        metric(root, metrics, "CommitOutcomeUnknown", COUNT)
-                .put("CommitOutcomeUnknown", figures.commitOutcomeUnknown());
+        List<Metric> metrics = new ArrayList<>(11 + RetryCause.values().length);
+        metrics.add(new Metric("Transactions", COUNT, transactions));
+        metrics.add(new Metric("Retries", COUNT, retries));
+        metrics.add(new Metric("Duration", MILLISECONDS, millis));
+        metrics.add(new Metric("Unsettled", COUNT, settled ? 0 : 1));
+        metrics.add(new Metric("ConnectionWaitTime", MILLISECONDS,
+                figures.connectionWaitTime().toNanos() / 1_000_000.0));
+        metrics.add(new Metric("ConnectionWaits", COUNT, figures.connectionWaits()));
+        metrics.add(new Metric("ConnectionTimeouts", COUNT, figures.connectionTimeouts()));
+        metrics.add(new Metric("ConnectionRejections", COUNT, figures.connectionRejections()));
+        metrics.add(new Metric("ConnectionsOpened", COUNT, figures.connectionsOpened()));
+        metrics.add(new Metric("RolledBack", COUNT, figures.rolledBack()));
+        metrics.add(new Metric("CommitOutcomeUnknown", COUNT, figures.commitOutcomeUnknown()));
         for (RetryCause cause : RetryCause.values()) {
-            String name = retryMetricName(cause);
-            metric(root, metrics, name, COUNT).put(name, figures.retries(cause));
+            metrics.add(new Metric(retryMetricName(cause), COUNT, figures.retries(cause)));
         }
-        return root.toString();
+        // Streamed, not built as a tree: the line is written on every invocation, the first one included, and
+        // needs no more of Jackson than its generator.
+        StringWriter out = new StringWriter(1024);
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("_aws");
+            json.writeNumberField("Timestamp", System.currentTimeMillis());
+            json.writeArrayFieldStart("CloudWatchMetrics");
+            json.writeStartObject();
+            json.writeStringField("Namespace", namespace);
+            json.writeArrayFieldStart("Dimensions");
+            json.writeStartArray();
+            json.writeString("kind");
+            json.writeEndArray();
+            json.writeEndArray();
+            json.writeArrayFieldStart("Metrics");
+            for (Metric metric : metrics) {
+                json.writeStartObject();
+                json.writeStringField("Name", metric.name());
+                json.writeStringField("Unit", metric.unit());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeStringField("kind", kind);
+            json.writeStringField("target", target);
+            for (Metric metric : metrics) {
+                json.writeFieldName(metric.name());
+                if (metric.value() instanceof Double value) {
+                    json.writeNumber(value.doubleValue());
+                } else {
+                    json.writeNumber(metric.value().longValue());
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /** A metric: declared in the directive, its value at the top level under the same name. */
+    private record Metric(String name, String unit, Number value) {
     }
 
     /**
@@ -61,11 +100,5 @@ final class EmbeddedMetrics {
             name.append(Character.toUpperCase(word.charAt(0))).append(word, 1, word.length());
         }
         return name.toString();
-    }
-
-    /** Declares a metric in the directive; returns the root, where its value goes under the same name. */
-    private static ObjectNode metric(ObjectNode root, ArrayNode metrics, String name, String unit) {
-        metrics.addObject().put("Name", name).put("Unit", unit);
-        return root;
     }
 }

@@ -26,16 +26,35 @@ import java.util.stream.Collectors;
  * rejected (a typo in a field name is a client error, not silently dropped data). Thread-safe.
  */
 public final class Json {
-    /** The shared mapper; configure nothing on it after start-up. */
-    public static final ObjectMapper MAPPER = strict(JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .build());
+    private Json() {
+    }
+
+    /**
+     * The shared mapper; configure nothing on it. Built when first needed: by a decoding handler in the init phase
+     * ({@link #prepareDecoding}), else by the first value {@link RecordJson} leaves to it, so that a handler that
+     * only encodes records never loads Jackson's databind.
+     *
+     * @return the mapper
+     */
+    public static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
+    }
+
+    /** Holds the mapper until {@link #mapper()} is first called. */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = strict(JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(new Jdk8Module())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build());
+
+        private Mapper() {
+        }
+    }
 
     /** A number or boolean where text is expected is a wrong type (400), not silently turned into text. */
     private static ObjectMapper strict(ObjectMapper mapper) {
@@ -46,18 +65,15 @@ public final class Json {
         return mapper;
     }
 
-    private Json() {
-    }
-
     /** A record with a number, text, a boolean and a list: the shapes of a typical response body. */
     private record WarmUp(long id, String name, boolean active, List<String> tags) {
     }
 
     /**
-     * Loads the encoder's machinery by encoding one small record: every response is encoded, so the first request
-     * then pays only for its own types. Decoding is prepared per body type ({@link #prepareDecoding}), by the
-     * handlers that decode, so a handler that never does loads none of it. Costs some tens of milliseconds once, the
-     * first time; nothing after.
+     * Loads the encoder's machinery by encoding one small record (through {@link RecordJson}, so the mapper is not
+     * built for it): every response is encoded, so the first request then pays only for its own types. Decoding is
+     * prepared per body type ({@link #prepareDecoding}), by the handlers that decode, so a handler that never does
+     * loads none of it. Costs a few milliseconds once, the first time; nothing after.
      */
     public static void warmUp() {
         encode(new WarmUp(1, "one", true, List.of("two")));
@@ -72,7 +88,7 @@ public final class Json {
      * @param type a body type, as given to {@link #decode}
      */
     public static void prepareDecoding(Class<?> type) {
-        MAPPER.readerFor(type); // a reader fetches its root decoder eagerly, into the cache the mapper reads from
+        mapper().readerFor(type); // a reader fetches its root decoder eagerly, into the cache the mapper reads from
     }
 
     /**
@@ -89,7 +105,7 @@ public final class Json {
             throw new InvalidJsonException("", "the body is empty; a JSON object was expected");
         }
         try {
-            T value = MAPPER.readValue(json, type);
+            T value = mapper().readValue(json, type);
             if (value == null) {
                 throw new InvalidJsonException("", "the body is null; a JSON object was expected");
             }
@@ -119,8 +135,12 @@ public final class Json {
      * @throws IllegalArgumentException if the value cannot be encoded
      */
     public static String encode(Object value) {
+        String json = RecordJson.encode(value);
+        if (json != null) {
+            return json;
+        }
         try {
-            return MAPPER.writeValueAsString(value);
+            return mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode " + value.getClass().getName() + " as JSON", e);
         }
