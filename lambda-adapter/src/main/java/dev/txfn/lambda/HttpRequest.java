@@ -52,7 +52,9 @@ public final class HttpRequest {
         this.route = b.route == null ? b.path : b.route;
         this.pathParams = Collections.unmodifiableMap(new LinkedHashMap<>(b.pathParams));
         Map<String, List<String>> query = new LinkedHashMap<>();
-        b.queryParams.forEach((k, v) -> query.put(k, List.copyOf(v)));
+        for (Map.Entry<String, List<String>> param : b.queryParams.entrySet()) {
+            query.put(param.getKey(), List.copyOf(param.getValue()));
+        }
         this.queryParams = Collections.unmodifiableMap(query);
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.text = b.text;
@@ -411,8 +413,14 @@ public final class HttpRequest {
          * @return this builder
          */
         public Builder query(String name, String value) {
-            queryParams.computeIfAbsent(Objects.requireNonNull(name, "name"), k -> new ArrayList<>())
-                    .add(Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            List<String> values = queryParams.get(name);
+            if (values == null) {
+                values = new ArrayList<>();
+                queryParams.put(name, values);
+            }
+            values.add(value);
             return this;
         }
 
@@ -496,11 +504,11 @@ public final class HttpRequest {
          * @return this builder
          */
         public Builder claims(Map<String, ?> all) {
-            Objects.requireNonNull(all, "claims").forEach((name, value) -> {
-                if (name != null && value != null) {
-                    claims.put(name, value);
+            for (Map.Entry<String, ?> claim : Objects.requireNonNull(all, "claims").entrySet()) {
+                if (claim.getKey() != null && claim.getValue() != null) {
+                    claims.put(claim.getKey(), claim.getValue());
                 }
-            });
+            }
             return this;
         }
 

@@ -9,7 +9,6 @@ import dev.txfn.lambda.HttpResponse;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -139,9 +138,18 @@ public final class HttpDispatcher {
                 .requestId(requestId)
                 .principal(raw.principal())
                 .claims(raw.claims());
-        found.params().forEach(builder::pathParam);
-        raw.query().forEach((name, values) -> values.forEach(value -> builder.query(name, value)));
-        raw.headers().forEach(builder::header);
+        // Loops, not lambdas: each lambda's first use costs a cold start a class spun and a call site linked.
+        for (Map.Entry<String, String> param : found.params().entrySet()) {
+            builder.pathParam(param.getKey(), param.getValue());
+        }
+        for (Map.Entry<String, List<String>> param : raw.query().entrySet()) {
+            for (String value : param.getValue()) {
+                builder.query(param.getKey(), value);
+            }
+        }
+        for (Map.Entry<String, String> header : raw.headers().entrySet()) {
+            builder.header(header.getKey(), header.getValue());
+        }
         if (raw.body() != null) {
             if (raw.base64()) {
                 try {
@@ -172,13 +180,22 @@ public final class HttpDispatcher {
         }
     }
 
+    private static boolean hasContentType(Map<String, String> headers) {
+        for (String name : headers.keySet()) {
+            if (name.equalsIgnoreCase("content-type")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static WireResponse encode(HttpResponse response) {
         Map<String, String> headers = new LinkedHashMap<>(response.headers());
         if (response.body() == null) {
             return new WireResponse(response.status(), headers, response.cookies(), null);
         }
         String json = response.body() instanceof EncodedJson encoded ? encoded.json() : Json.encode(response.body());
-        if (headers.keySet().stream().noneMatch(k -> k.toLowerCase(Locale.ROOT).equals("content-type"))) {
+        if (!hasContentType(headers)) {
             headers.put("Content-Type", "application/json");
         }
         return new WireResponse(response.status(), headers, response.cookies(), json);

@@ -1,7 +1,6 @@
 package dev.txfn.lambda.internal;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -45,9 +44,11 @@ public record InvocationLogLine(String kind, String target, String outcome, int 
 
     /** The message: the same facts in words, e.g. {@code http GET /things/{id} 200 in 12.3 ms, 1 transaction...}. */
     public String message() {
-        return String.format(Locale.ROOT, "%s %s %s in %.1f ms, %d transaction(s), %d rollback(s), %d retries, %s",
-                kind, target, outcome, durationMs, transactions, rollbacks, retries,
-                settled ? "settled" : "NOT settled");
+        // Built by hand, not with String.format: the first invocation would load and run java.util.Formatter.
+        long tenths = Math.round(durationMs * 10);
+        return kind + " " + target + " " + outcome + " in " + tenths / 10 + "." + Math.abs(tenths % 10) + " ms, "
+                + transactions + " transaction(s), " + rollbacks + " rollback(s), " + retries + " retries, "
+                + (settled ? "settled" : "NOT settled");
     }
 
     /**
@@ -60,7 +61,9 @@ public record InvocationLogLine(String kind, String target, String outcome, int 
             return;
         }
         LoggingEventBuilder event = log.atInfo();
-        keyValues().forEach(event::addKeyValue);
+        for (Map.Entry<String, Object> pair : keyValues().entrySet()) {
+            event.addKeyValue(pair.getKey(), pair.getValue());
+        }
         event.log(message());
     }
 }

@@ -159,7 +159,8 @@ public final class InvocationRunner {
             // Read before the pool: once the warm-up is over, its connection is back in the pool.
             boolean warmingUp = tx.isWarmingUp();
             SettleReport report = tx.settle();
-            int poolActive = settings.database().map(Database::activeConnections).orElse(0);
+            Database database = settings.database().orElse(null);
+            int poolActive = database == null ? 0 : database.activeConnections();
             if (warmingUp && poolActive > 0) {
                 poolActive--; // the warm-up's own connection, not the invocation's
             }
