@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,19 +200,42 @@ final class AotTraining {
             Process runtimeClient = builder.start();
             try {
                 check(handler, api.awaitInvocations(runtimeClient, INVOCATIONS_TIMEOUT));
-            } finally {
-                // SIGTERM: the JVM exits through its shutdown sequence, which records the training data and
-                // assembles the cache (in a child JVM) before the process ends.
-                runtimeClient.destroy();
-                if (!runtimeClient.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    runtimeClient.destroyForcibly().waitFor();
-                    throw new TimeoutException("aot-training: the training run of " + handler
-                            + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s of SIGTERM");
+            } catch (Throwable e) { // NOPMD: stopped whatever the failure was, and the failure is what is thrown
+                TimeoutException late = stop(runtimeClient, handler);
+                if (late != null) {
+                    e.addSuppressed(late);
                 }
+                throw e;
+            }
+            TimeoutException late = stop(runtimeClient, handler);
+            if (late != null) {
+                throw late;
             }
         } finally {
-            Files.deleteIfExists(taskRoot);
+            try {
+                Files.deleteIfExists(taskRoot);
+            } catch (DirectoryNotEmptyException e) {
+                // Kept, not deleted: what the training JVM left there (a crash report, hs_err_pid*.log) explains it.
+                System.err.println("aot-training: kept " + taskRoot + ", where the training JVM of " + handler
+                        + " left files");
+            }
         }
+    }
+
+    /**
+     * Ends a training run with SIGTERM: the JVM exits through its shutdown sequence, which records the training
+     * data and assembles the cache (in a child JVM) before the process ends.
+     *
+     * @return the failure to report if it did not exit in time (then it is killed), else {@code null}
+     */
+    private static TimeoutException stop(Process runtimeClient, String handler) throws InterruptedException {
+        runtimeClient.destroy();
+        if (runtimeClient.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            return null;
+        }
+        runtimeClient.destroyForcibly().waitFor();
+        return new TimeoutException("aot-training: the training run of " + handler + " did not exit within "
+                + EXIT_TIMEOUT.toSeconds() + " s of SIGTERM");
     }
 
     /**
