@@ -76,9 +76,10 @@ class TxfnMetricsTest {
     @Test
     void hikariCountsAFirstBorrowThatWaitedInSlicesAsOneWaitAndNoTimeout() {
         PostgresTestDatabase server = PostgresTestDatabase.shared();
-        // 40 ms a round trip: opening the first connection outlasts txfn's first wait slices (25, 50, 100 ms).
+        // 300 ms a round trip: opening the first connection (one round trip at least) outlasts txfn's 250 ms wait
+        // slice, so HikariCP sees at least one slice expire.
         try (RoundTripCounter slowNetwork = RoundTripCounter.start(server.host(), server.port())) {
-            slowNetwork.setDelay(Duration.ofMillis(40));
+            slowNetwork.setDelay(Duration.ofMillis(300));
             Database.Builder builder = Database.builder().jdbcUrl(slowNetwork.jdbcUrl(server.database(), server.user()))
                     .maximumPoolSize(1).applicationName("txfn-micrometer-sliced")
                     .transactionPooling(server.behindTransactionPooler());
@@ -97,7 +98,7 @@ class TxfnMetricsTest {
                 Timer acquire = registry.get("hikaricp.connections.acquire").tag("pool", "txfn").timer();
                 assertThat(acquire.count()).as("HikariCP's waits for one borrow").isEqualTo(1);
                 assertThat(acquire.totalTime(TimeUnit.NANOSECONDS)).as("the wait is the whole borrow's")
-                        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(100)).isLessThanOrEqualTo(tookNanos);
+                        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250)).isLessThanOrEqualTo(tookNanos);
                 assertThat(registry.get("hikaricp.connections.timeout").tag("pool", "txfn").counter().count())
                         .as("HikariCP's timeouts for a borrow that got its connection").isZero();
                 assertThat(registry.get("txfn.connection.timeouts").functionCounter().count()).isZero();

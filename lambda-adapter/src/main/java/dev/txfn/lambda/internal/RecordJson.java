@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -18,10 +20,15 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,10 +36,12 @@ import java.util.UUID;
  * Encodes the usual response bodies straight through Jackson's streaming generator, to exactly the text the
  * adapter's {@code ObjectMapper} ({@link Json}) writes for them: records whose components are text, numbers,
  * booleans, {@code UUID}, {@code Instant}, {@code LocalDate}, {@code LocalDateTime}, {@code OffsetDateTime},
- * enums, {@code Optional}, collections, string-keyed maps and records of the same. Anything else, and any record or
- * enum that carries a Jackson or {@code java.beans} annotation, has a getter Jackson would also pick up, or cannot
- * be read, is left to the {@code ObjectMapper} ({@link #encode} answers {@code null}). {@code RecordJsonTest}
- * compares the two on every supported shape.
+ * enums, {@code Optional}, the JDK's collections and string-keyed maps, and records of the same. Anything else,
+ * and any record or enum that Jackson would read more off (a Jackson or {@code java.beans} annotation anywhere on
+ * it or its supertypes, a Jackson supertype, a getter beyond its components), or that cannot be read, is left to
+ * the {@code ObjectMapper} ({@link #encode} answers {@code null}); the mapper then reads the value afresh, so a
+ * value left midway has its accessors called twice. {@code RecordJsonTest} compares the two on every supported
+ * shape and on each way Jackson can be steered.
  *
  * <p>Why: on a cold start Jackson's databind costs some 400 classes loaded and the JIT work of its introspection
  * before a handler that only encodes a record can answer; this loads the generator alone. Thread-safe.
@@ -52,11 +61,14 @@ final class RecordJson {
         }
     };
 
-    /** Whether an enum is written by its {@code name()}, as Jackson does when nothing says otherwise. */
+    /**
+     * Whether an enum constant's class (the enum, or a constant's own body) is written by the constant's
+     * {@code name()}, as Jackson does when nothing says otherwise.
+     */
     private static final ClassValue<Boolean> PLAIN_ENUMS = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            return plainEnum(type);
+            return !steered(type);
         }
     };
 
@@ -132,7 +144,7 @@ final class RecordJson {
         } else if (value instanceof OffsetDateTime dateTime) {
             out.writeString(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(dateTime));
         } else if (value instanceof Enum<?> constant) {
-            if (!PLAIN_ENUMS.get(constant.getDeclaringClass())) {
+            if (!PLAIN_ENUMS.get(constant.getClass())) {
                 throw Unsupported.INSTANCE;
             }
             out.writeString(constant.name());
@@ -156,13 +168,14 @@ final class RecordJson {
             out.writeEndObject();
         } else if (value instanceof Optional<?> optional) {
             write(optional.orElse(null), out, depth + 1);
-        } else if (value instanceof Collection<?> collection) {
+        } else if (value instanceof Collection<?> collection && jdk(value.getClass())) {
             out.writeStartArray();
             for (Object element : collection) {
                 write(element, out, depth + 1);
             }
             out.writeEndArray();
-        } else if (value instanceof Map<?, ?> map) {
+        } else if (value instanceof Map<?, ?> map && jdk(value.getClass()) && !(value instanceof Properties)) {
+            // Properties: Jackson types it Map<String, String> and fails on any other value.
             out.writeStartObject();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
                 if (!(entry.getKey() instanceof String key)) {
@@ -187,82 +200,120 @@ final class RecordJson {
 
     /**
      * The components of a record Jackson would write as exactly its components, by name in declaration order:
-     * none of Jackson's or {@code java.beans} annotations anywhere on it, no other public getter, no component
-     * named like a getter, at least one component, accessible accessors, not also a collection or map.
+     * nothing of it steers Jackson ({@link #steered}), no component's declared type carries a Jackson annotation,
+     * no other public getter and no component named like a getter, at least one component, accessible accessors,
+     * not also a collection or map.
      */
     private static Accessor[] recordPlan(Class<?> type) {
         RecordComponent[] components = type.getRecordComponents();
         if (components == null || components.length == 0 || Iterable.class.isAssignableFrom(type)
-                || Map.class.isAssignableFrom(type) || Optional.class.isAssignableFrom(type)
-                || annotated(type)) {
+                || Map.class.isAssignableFrom(type) || steered(type)) {
             return UNSUPPORTED;
         }
         Set<String> accessors = new HashSet<>();
-        Class<?>[] canonical = new Class<?>[components.length];
         Accessor[] plan = new Accessor[components.length];
         for (int i = 0; i < components.length; i++) {
             RecordComponent component = components[i];
             Method accessor = component.getAccessor();
-            if (getterLike(component.getName()) || annotated(component) || annotated(accessor)
-                    || fieldAnnotated(type, component.getName()) || !accessor.trySetAccessible()) {
+            // The declared type counts, not just the value's: @JsonIgnoreType drops even a null component.
+            if (getterLike(component.getName()) || typeAnnotated(component.getType())
+                    || !accessor.trySetAccessible()) {
                 return UNSUPPORTED;
             }
             accessors.add(accessor.getName());
-            canonical[i] = component.getType();
             plan[i] = new Accessor(component.getName(), accessor);
-        }
-        try {
-            Constructor<?> constructor = type.getDeclaredConstructor(canonical);
-            if (annotated(constructor) || parametersAnnotated(constructor)) {
-                return UNSUPPORTED;
-            }
-        } catch (NoSuchMethodException | SecurityException e) {
-            return UNSUPPORTED;
         }
         for (Method method : type.getMethods()) {
             if (!Modifier.isStatic(method.getModifiers()) && method.getParameterCount() == 0
                     && !accessors.contains(method.getName()) && method.getDeclaringClass() != Object.class
-                    && (getterLike(method.getName()) || annotated(method))) {
+                    && getterLike(method.getName())) {
                 return UNSUPPORTED; // Jackson would write it as a property too
             }
         }
         return plan;
     }
 
-    /** An enum with no Jackson or {@code java.beans} annotation on it, its constants or its methods. */
-    private static boolean plainEnum(Class<?> type) {
-        if (annotated(type)) {
-            return false;
-        }
-        for (var field : type.getDeclaredFields()) {
-            if (annotated(field)) {
-                return false;
+    /**
+     * Whether Jackson would read more off {@code type} than its plain shape: a Jackson supertype (such as
+     * {@code JsonSerializable}), or a Jackson or {@code java.beans} annotation on it, on any of its supertypes
+     * (interfaces included: Jackson merges theirs in), or on any of their fields, methods, constructors or
+     * parameters, whatever their visibility, static ones included (a {@code @JsonCreator} factory reorders the
+     * properties, a non-public {@code @JsonValue} method replaces them). The JDK's own types are not looked into,
+     * as Jackson does not.
+     */
+    private static boolean steered(Class<?> type) {
+        for (Class<?> each : hierarchy(type)) {
+            if (each.getName().startsWith("com.fasterxml.jackson.")) {
+                return true;
+            }
+            if (jdk(each)) {
+                continue;
+            }
+            if (annotated(each)) {
+                return true;
+            }
+            for (Field field : each.getDeclaredFields()) {
+                if (annotated(field)) {
+                    return true;
+                }
+            }
+            for (Method method : each.getDeclaredMethods()) {
+                if (annotated(method) || parametersAnnotated(method)) {
+                    return true;
+                }
+            }
+            for (Constructor<?> constructor : each.getDeclaredConstructors()) {
+                if (annotated(constructor) || parametersAnnotated(constructor)) {
+                    return true;
+                }
             }
         }
-        for (Method method : type.getDeclaredMethods()) {
-            if (annotated(method)) {
-                return false;
-            }
-        }
-        return true;
+        return false;
     }
 
-    /** {@code getX}, {@code isX}: a name Jackson reads as a getter of another property. */
+    /** Whether {@code type} or a supertype carries a Jackson annotation on the type itself. */
+    private static boolean typeAnnotated(Class<?> type) {
+        for (Class<?> each : hierarchy(type)) {
+            if (!jdk(each) && annotated(each)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code type}, its superclasses and all their interfaces, transitively. */
+    private static Set<Class<?>> hierarchy(Class<?> type) {
+        Set<Class<?>> all = new LinkedHashSet<>();
+        Deque<Class<?>> pending = new ArrayDeque<>();
+        pending.add(type);
+        while (!pending.isEmpty()) {
+            Class<?> each = pending.poll();
+            if (!all.add(each)) {
+                continue;
+            }
+            if (each.getSuperclass() != null) {
+                pending.add(each.getSuperclass());
+            }
+            pending.addAll(Arrays.asList(each.getInterfaces()));
+        }
+        return all;
+    }
+
+    /** A JDK class: Jackson reads no annotations of those and writes their collections and maps plainly. */
+    private static boolean jdk(Class<?> type) {
+        return type.isPrimitive() || type.getName().startsWith("java.");
+    }
+
+    /**
+     * {@code getX}, {@code isX}, {@code get_x}, {@code getx}: a name Jackson reads as a getter of another
+     * property (for records it accepts any character after the prefix).
+     */
     private static boolean getterLike(String name) {
-        return name.length() > 3 && name.startsWith("get") && Character.isUpperCase(name.charAt(3))
-                || name.length() > 2 && name.startsWith("is") && Character.isUpperCase(name.charAt(2));
+        return name.length() > 3 && name.startsWith("get") || name.length() > 2 && name.startsWith("is");
     }
 
-    private static boolean fieldAnnotated(Class<?> type, String name) {
-        try {
-            return annotated(type.getDeclaredField(name));
-        } catch (NoSuchFieldException | SecurityException e) {
-            return true;
-        }
-    }
-
-    private static boolean parametersAnnotated(Constructor<?> constructor) {
-        for (Annotation[] annotations : constructor.getParameterAnnotations()) {
+    private static boolean parametersAnnotated(Executable executable) {
+        for (Annotation[] annotations : executable.getParameterAnnotations()) {
             for (Annotation annotation : annotations) {
                 if (steersJackson(annotation)) {
                     return true;
