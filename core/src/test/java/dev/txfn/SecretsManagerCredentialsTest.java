@@ -1,5 +1,6 @@
 package dev.txfn;
 
+import dev.txfn.testing.TestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

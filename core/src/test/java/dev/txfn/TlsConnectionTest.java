@@ -1,5 +1,7 @@
 package dev.txfn;
 
+import dev.txfn.testing.TestServer;
+import dev.txfn.testing.TestCertificates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.txfn;
+package dev.txfn.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,9 +33,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Test support: a certificate authority made for one test run, and the server certificates it signs (EC P-256,
- * valid from an hour ago for a day). Nothing is read from or written to a fixed place.
+ * valid from an hour ago for a day), for a PostgreSQL server with TLS that tests and the benchmark start on
+ * 127.0.0.1. Nothing is read from or written to a fixed place. Needs BouncyCastle's {@code bcpkix-jdk18on} on the
+ * class path (an optional dependency of txfn-core, like the embedded PostgreSQL of {@link PostgresTestDatabase}).
+ * Immutable and thread-safe.
  */
-final class TestCertificates {
+public final class TestCertificates {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
@@ -48,8 +51,13 @@ final class TestCertificates {
         this.certificate = certificate;
     }
 
-    /** A new self-signed certificate authority named {@code CN=name}. */
-    static TestCertificates authority(String name) {
+    /**
+     * A new self-signed certificate authority.
+     *
+     * @param name its common name, {@code CN=name}
+     * @return the authority
+     */
+    public static TestCertificates authority(String name) {
         KeyPair keys = newKeys();
         X500Name subject = new X500Name("CN=" + name);
         X509v3CertificateBuilder builder = builder(subject, subject, keys);
@@ -62,21 +70,34 @@ final class TestCertificates {
         return new TestCertificates(name, keys, sign(builder, keys.getPrivate()));
     }
 
-    /** The authority's certificate as PEM, what a client trusts. */
-    String certificatePem() {
+    /**
+     * The authority's certificate as PEM, what a client trusts.
+     *
+     * @return the PEM text
+     */
+    public String certificatePem() {
         return pem("CERTIFICATE", encoded(certificate));
     }
 
-    /** Writes {@link #certificatePem()} to {@code file}. */
-    Path writeCertificate(Path file) throws IOException {
+    /**
+     * Writes {@link #certificatePem()} to {@code file}.
+     *
+     * @param file where
+     * @return {@code file}
+     * @throws IOException if it cannot be written
+     */
+    public Path writeCertificate(Path file) throws IOException {
         return Files.writeString(file, certificatePem(), StandardCharsets.US_ASCII);
     }
 
     /**
      * A server certificate signed by this authority, valid for exactly the given subject alternative names, e.g.
      * {@code new GeneralName(GeneralName.dNSName, "localhost")}.
+     *
+     * @param subjectAlternativeNames the names
+     * @return the certificate and its key
      */
-    ServerCertificate issue(GeneralName... subjectAlternativeNames) {
+    public ServerCertificate issue(GeneralName... subjectAlternativeNames) {
         KeyPair serverKeys = newKeys();
         X509v3CertificateBuilder builder = builder(new X500Name("CN=" + name), new X500Name("CN=txfn test server"),
                 serverKeys);
@@ -92,15 +113,34 @@ final class TestCertificates {
         return new ServerCertificate(sign(builder, keys.getPrivate()), serverKeys.getPrivate());
     }
 
-    /** A server's certificate and private key, for PostgreSQL's {@code ssl_cert_file} and {@code ssl_key_file}. */
-    record ServerCertificate(X509Certificate certificate, PrivateKey key) {
-        String certificatePem() {
+    /**
+     * A server's certificate and private key, for PostgreSQL's {@code ssl_cert_file} and {@code ssl_key_file}.
+     *
+     * @param certificate the certificate
+     * @param key its private key
+     */
+    public record ServerCertificate(X509Certificate certificate, PrivateKey key) {
+        /**
+         * The certificate as PEM.
+         *
+         * @return the PEM text
+         */
+        public String certificatePem() {
             return pem("CERTIFICATE", encoded(certificate));
         }
 
-        /** PKCS #8, unencrypted. */
-        String keyPem() {
+        /**
+         * The key as PEM: PKCS #8, unencrypted.
+         *
+         * @return the PEM text
+         */
+        public String keyPem() {
             return pem("PRIVATE KEY", key.getEncoded());
+        }
+
+        @Override
+        public String toString() {
+            return "ServerCertificate[" + certificate.getSubjectX500Principal() + "]"; // never the key
         }
     }
 

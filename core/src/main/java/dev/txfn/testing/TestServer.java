@@ -1,4 +1,4 @@
-package dev.txfn;
+package dev.txfn.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -11,19 +11,24 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 
 /**
- * Test support: a PostgreSQL server of a test's own on 127.0.0.1 (embedded, apart from the shared test server),
- * with user {@code postgres}, trust authentication and the given settings. {@link #close()} stops it and removes
+ * Test support: a PostgreSQL server of a test's (or the benchmark's) own on 127.0.0.1 (embedded, apart from the
+ * shared test server), with user {@code postgres}, trust authentication and the given settings. {@link #close()} stops it and removes
  * its data directory; use it in try-with-resources or an {@code @AfterAll}, so a failing test stops it too.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
 
     private TestServer(EmbeddedPostgres postgres) {
         this.postgres = postgres;
     }
 
-    /** A server with {@code ssl = on} presenting {@code certificate}. */
-    static TestServer withTls(TestCertificates.ServerCertificate certificate) {
+    /**
+     * A server with {@code ssl = on} presenting {@code certificate}.
+     *
+     * @param certificate the server's certificate and key
+     * @return the running server
+     */
+    public static TestServer withTls(TestCertificates.ServerCertificate certificate) {
         return start(Map.of("ssl", "on", "ssl_cert_file", "server.crt", "ssl_key_file", "server.key"),
                 directory -> {
                     write(directory, "server.crt", certificate.certificatePem());
@@ -31,13 +36,21 @@ final class TestServer implements AutoCloseable {
                 });
     }
 
-    /** A server where every transaction is read-only by default, as a hot standby would answer pgjdbc. */
-    static TestServer readOnly() {
+    /**
+     * A server where every transaction is read-only by default, as a hot standby would answer pgjdbc.
+     *
+     * @return the running server
+     */
+    public static TestServer readOnly() {
         return start(Map.of("default_transaction_read_only", "on"), directory -> { });
     }
 
-    /** A plain writable server. */
-    static TestServer writable() {
+    /**
+     * A plain writable server.
+     *
+     * @return the running server
+     */
+    public static TestServer writable() {
         return start(Map.of(), directory -> { });
     }
 
@@ -60,12 +73,23 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    /**
+     * The server's port on 127.0.0.1.
+     *
+     * @return the port
+     */
+    public int port() {
         return postgres.getPort();
     }
 
-    /** {@code jdbc:postgresql://host:port/postgres?user=postgres}, plus {@code parameters} (already encoded). */
-    String jdbcUrl(String host, String parameters) {
+    /**
+     * {@code jdbc:postgresql://host:port/postgres?user=postgres}, plus {@code parameters}.
+     *
+     * @param host the host to name, e.g. {@code 127.0.0.1} or {@code localhost}
+     * @param parameters more URL parameters, already encoded, e.g. {@code sslmode=require}, or empty
+     * @return the URL
+     */
+    public String jdbcUrl(String host, String parameters) {
         return "jdbc:postgresql://" + host + ":" + port() + "/postgres?user=postgres"
                 + (parameters.isEmpty() ? "" : "&" + parameters);
     }
