@@ -63,7 +63,19 @@ public final class BenchSchema {
      * @throws SQLException if the DDL fails
      */
     public static void ensure(BenchDatabase database) throws SQLException {
-        try (Connection connection = database.openAdminConnection(); Statement ddl = connection.createStatement()) {
+        try (Connection connection = database.openAdminConnection()) {
+            ensure(connection);
+        }
+    }
+
+    /**
+     * Creates the tables if missing and fills {@value #THING}, on a server of the caller's.
+     *
+     * @param connection an auto-commit connection to it
+     * @throws SQLException if the DDL fails
+     */
+    static void ensure(Connection connection) throws SQLException {
+        try (Statement ddl = connection.createStatement()) {
             ddl.execute("create table if not exists " + THING + " (id bigint primary key, name text not null,"
                     + " description text not null, created_at timestamptz not null)");
             ddl.execute("insert into " + THING + " select g, 'thing ' || g, 'a description of thing number ' || g,"

@@ -55,6 +55,8 @@ public final class ColdStartMeasure implements Measure {
         TXFN(Implementation.TXFN.key(), ColdStartTxfn.class),
         TXFN_SECRET_EXTENSION("txfn, password from Secrets Manager via the Lambda extension", ColdStartTxfnSecret.class),
         TXFN_SECRET_SDK("txfn, password from Secrets Manager via the AWS SDK", ColdStartTxfnSecret.WithoutExtension.class),
+        TXFN_TLS("txfn over TLS (sslmode=require)", ColdStartTxfnTls.class),
+        TXFN_TLS_IAM("txfn over TLS, password an RDS IAM token", ColdStartTxfnTls.WithIamToken.class),
         TXFN_LAMBDA_NO_WARM_UP("txfn + Lambda adapter, no warm-up", ColdStartTxfnLambdaNoWarmUp.class),
         TXFN_LAMBDA("txfn + Lambda adapter", ColdStartTxfnLambda.class),
         TXFN_LAMBDA_TRACED("txfn + Lambda adapter with OpenTelemetry SDK configured",
@@ -87,7 +89,10 @@ public final class ColdStartMeasure implements Measure {
                 + " Manager (`TXFN_PASSWORD_SECRET`, read on the first connection through the Lambda extension, or"
                 + " with the AWS SDK when no extension answers; both played by a loopback HTTP server of the parent"
                 + " that answers at once, so the figures are the client side's cost: class loading and one local"
-                + " request), and txfn with the Lambda adapter (an"
+                + " request), the same over TLS (`sslmode=require`, as RDS asks; a server of the measure's own on"
+                + " 127.0.0.1 with a certificate made for the run) with no password and with an RDS IAM token as the"
+                + " password (`TXFN_IAM_AUTH=true`: the token is signed as on Lambda; the server trusts the client, so"
+                + " it is offered but not checked), and txfn with the Lambda adapter (an"
                 + " `HttpApiHandler` with one route, called with an `APIGatewayV2HTTPEvent` and a `LocalContext`),"
                 + " with its resources from `LambdaResources.of(Database.fromEnv())` (no warm-up) and as deployed,"
                 + " from `LambdaResources.fromEnv()` (which starts `Tx.warmUp()`), and the same with the OpenTelemetry"
@@ -110,6 +115,7 @@ public final class ColdStartMeasure implements Measure {
     public List<CaseResult> run(BenchContext context, boolean quick) throws Exception {
         int runs = quick ? 3 : 10;
         ColdStartSecretEndpoint secrets = null;
+        ColdStartTlsServer tls = null;
         Path work = Files.createTempDirectory("txfn-cold-start",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
@@ -118,9 +124,12 @@ public final class ColdStartMeasure implements Measure {
             String classPath = classPath();
             String jdbcUrl = context.database().direct().jdbcUrl();
             secrets = ColdStartSecretEndpoint.start(jdbcUrl);
+            tls = ColdStartTlsServer.start();
             ColdStartLauncher launcher = new ColdStartLauncher(classPath, jdbcUrl, work, Map.of(
                     ColdStartTxfnSecret.class, secrets.extensionEnvironment(jdbcUrl),
-                    ColdStartTxfnSecret.WithoutExtension.class, secrets.sdkEnvironment(jdbcUrl)),
+                    ColdStartTxfnSecret.WithoutExtension.class, secrets.sdkEnvironment(jdbcUrl),
+                    ColdStartTxfnTls.class, tls.tlsEnvironment(),
+                    ColdStartTxfnTls.WithIamToken.class, tls.iamEnvironment()),
                     Map.of(ColdStartTxfnLambdaTraced.class, withOpenTelemetry(classPath)));
             // Page the jar and each JDK in; not counted. Quick runs warm up with the baseline alone.
             for (ColdStartJdk jdk : jdks) {
@@ -191,6 +200,9 @@ public final class ColdStartMeasure implements Measure {
         } finally {
             if (secrets != null) {
                 secrets.close();
+            }
+            if (tls != null) {
+                tls.close();
             }
             deleteTree(work);
         }
@@ -323,6 +335,8 @@ public final class ColdStartMeasure implements Measure {
         double core = plain.median(jdk, Variant.TXFN);
         double lambda = plain.median(jdk, Variant.TXFN_LAMBDA);
         double cold = plain.median(jdk, Variant.TXFN_LAMBDA_NO_WARM_UP);
+        double overTls = plain.median(jdk, Variant.TXFN_TLS);
+        double iam = plain.median(jdk, Variant.TXFN_TLS_IAM);
         double traced = plain.median(jdk, Variant.TXFN_LAMBDA_TRACED);
         double ratio = lambda / raw;
         return List.of(String.format(Locale.ROOT, "%s: txfn + Lambda adapter ÷ raw JDBC = %.2f, %s the %.1f×"
@@ -333,6 +347,14 @@ public final class ColdStartMeasure implements Measure {
                 core / jdbiPostgres, lambda / core), String.format(Locale.ROOT, "%s: the warm-up `LambdaResources.fromEnv()` starts"
                 + " (connect and first transaction on a background thread while the handler is built) bought:"
                 + " %.0f → %.0f ms (%+.0f%%)", jdk.label(), cold, lambda, (lambda - cold) / cold * 100),
+                String.format(Locale.ROOT, "%s credentials and TLS: TLS (sslmode=require, a server of the measure's"
+                + " own) cost txfn %.0f → %.0f ms (%+.0f%%); an RDS IAM token as the password over TLS %.0f → %.0f ms"
+                + " (%+.0f ms); the password from Secrets Manager through the Lambda extension %.0f → %.0f ms (%+.0f"
+                + " ms), through the AWS SDK → %.0f ms (%+.0f ms)", jdk.label(), core, overTls,
+                (overTls - core) / core * 100, overTls, iam, iam - overTls, core,
+                plain.median(jdk, Variant.TXFN_SECRET_EXTENSION),
+                plain.median(jdk, Variant.TXFN_SECRET_EXTENSION) - core,
+                plain.median(jdk, Variant.TXFN_SECRET_SDK), plain.median(jdk, Variant.TXFN_SECRET_SDK) - core),
                 String.format(Locale.ROOT, "%s traces: registering the OpenTelemetry SDK and making and flushing"
                 + " the invocation span cost %.0f → %.0f ms (%+.0f ms)", jdk.label(), lambda, traced,
                 traced - lambda));
