@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.txfn.Database;
 import dev.txfn.lambda.LocalRuntimeApi;
+import dev.txfn.testing.TestCertificates;
+import dev.txfn.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -20,13 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.bouncycastle.asn1.x509.GeneralName;
 
 /**
  * {@code aot-training}: writes one Java 25 AOT cache per deployed handler, each from a training run of that
  * handler exactly as the container image starts it. The runtime command is the image's {@code ENTRYPOINT}
  * ({@code java [options] -cp <jars> com.amazonaws.services.lambda.runtime.api.client.AWSLambda}); for each handler
  * it is run with {@code -XX:AOTCacheOutput=<dir>/<HandlerClass>.aot} added, against a {@link LocalRuntimeApi} that
- * delivers a mix of the sample's recorded events, on an embedded PostgreSQL migrated with Flyway. After the last
+ * delivers a mix of the sample's recorded events, on an embedded PostgreSQL with TLS migrated with Flyway. After the last
  * response the JVM gets SIGTERM, as Lambda ends an execution environment, and writes the cache as it exits.
  *
  * <pre>
@@ -36,8 +40,11 @@ import java.util.concurrent.TimeoutException;
  *
  * The cache is valid only for the JVM build, class path (same jars, same paths, same modification times) and
  * options it was trained with, so the Dockerfile runs this in the image, with the image's java and the
- * {@code ENTRYPOINT}'s own arguments. What a training run does not load (the TLS handshake, Secrets Manager or IAM
- * credentials: the embedded PostgreSQL takes a plain local login) is loaded from the jar as usual in production.
+ * {@code ENTRYPOINT}'s own arguments. The training connects as the deployed functions do, over TLS with the server's
+ * certificate verified ({@code PGSSLMODE=verify-full}; the authority is one made for the run, given as a file where
+ * the template names the RDS bundle in the jar), so the cache holds the TLS handshake's classes too (some 800 of
+ * the JDK's). What a training run does not load (Secrets Manager or IAM credentials: the embedded PostgreSQL
+ * trusts a local login) is loaded from the jar as usual in production.
  */
 final class AotTraining {
     /** The main class of the runtime interface client, the last word of the runtime command. */
@@ -166,8 +173,8 @@ final class AotTraining {
      */
     static void run(Settings settings, PrintStream out) throws IOException, InterruptedException, TimeoutException {
         Files.createDirectories(settings.outputDir());
-        try (LocalPostgres postgres = LocalPostgres.start()) {
-            try (Database db = Database.builder().url(postgres.url()).build()) {
+        try (TrainingDatabase postgres = TrainingDatabase.start()) {
+            try (Database db = Database.builder().url(postgres.jdbcUrl()).build()) {
                 Main.migrate(db);
             }
             for (String handler : settings.handlers()) {
@@ -185,7 +192,7 @@ final class AotTraining {
         }
     }
 
-    private static void train(List<String> runtimeCommand, String handler, Path cache, LocalPostgres postgres)
+    private static void train(List<String> runtimeCommand, String handler, Path cache, TrainingDatabase postgres)
             throws IOException, InterruptedException, TimeoutException {
         List<String> events = new ArrayList<>();
         for (String name : TRAINING_EVENTS.get(handler)) {
@@ -244,17 +251,53 @@ final class AotTraining {
      * no {@code JAVA_TOOL_OPTIONS} of the build machine changes what is trained.
      */
     private static void lambdaEnvironment(Map<String, String> env, LocalRuntimeApi api, String handler,
-            LocalPostgres postgres) {
+            TrainingDatabase postgres) {
         String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.clear();
         env.put("PATH", path);
         env.putAll(api.runtimeEnvironment(handler, "aot-training"));
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         env.put("PGHOST", "127.0.0.1");
-        env.put("PGPORT", Integer.toString(postgres.port()));
+        env.put("PGPORT", Integer.toString(postgres.server().port()));
         env.put("PGDATABASE", "postgres");
         env.put("PGUSER", "postgres");
+        env.put("PGSSLMODE", "verify-full");
+        env.put("PGSSLROOTCERT", postgres.authority().toString());
         env.put("TXFN_POOLING", "transaction");
+    }
+
+    /**
+     * The training's database: an embedded PostgreSQL on 127.0.0.1 with TLS on, its certificate signed by an
+     * authority made for the run, written to a file the training trusts. {@link #close()} stops the server and
+     * deletes the file.
+     */
+    private record TrainingDatabase(TestServer server, Path authority) implements AutoCloseable {
+        static TrainingDatabase start() throws IOException {
+            TestCertificates ca = TestCertificates.authority("txfn aot-training CA");
+            TestServer server = TestServer.withTls(ca.issue(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            try {
+                Path authority = ca.writeCertificate(Files.createTempFile("aot-training-ca", ".pem"));
+                return new TrainingDatabase(server, authority);
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /** The URL Flyway's migration connects with, verifying the server as the training does. */
+        String jdbcUrl() {
+            return server.jdbcUrl("127.0.0.1", "sslmode=verify-full&sslrootcert="
+                    + URLEncoder.encode(authority.toString(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                server.close();
+            } finally {
+                Files.deleteIfExists(authority);
+            }
+        }
     }
 
     /** A training run that failed would put the failure's classes in the cache, not the working path's. */
