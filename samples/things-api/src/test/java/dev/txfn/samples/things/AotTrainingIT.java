@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.txfn.Database;
 import dev.txfn.lambda.LocalRuntimeApi;
+import dev.txfn.testing.TestCertificates;
+import dev.txfn.testing.TestServer;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +22,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The container image's build step, as CI runs it: {@code things-api.jar aot-training} with JDK 25 and the
@@ -122,8 +128,35 @@ class AotTrainingIT {
         run.assertColdPathFromCache("dev.txfn.samples.things.PurgeIdempotencyKeys");
     }
 
+    @Test
+    void theApiConnectsOverTlsWithTheHandshakeFromTheCache(@TempDir Path dir) throws Exception {
+        TestCertificates authority = TestCertificates.authority("txfn AotTrainingIT CA");
+        try (TestServer tls = TestServer.withTls(authority.issue(new GeneralName(GeneralName.iPAddress,
+                "127.0.0.1")))) {
+            Path ca = authority.writeCertificate(dir.resolve("ca.pem"));
+            String url = tls.jdbcUrl("127.0.0.1", "sslmode=verify-full&sslrootcert="
+                    + URLEncoder.encode(ca.toString(), StandardCharsets.UTF_8));
+            try (Database tlsDb = Database.builder().url(url).build()) {
+                Main.migrate(tlsDb);
+            }
+
+            Run run = runWithCache("dev.txfn.samples.things.ThingsApi::handleRequest", "http/create-thing.json", url);
+
+            JsonNode response = JSON.readTree(run.invocation().body());
+            assertThat(response.get("statusCode").asInt()).as(run.invocation().body()).isEqualTo(201);
+            // What the training over TLS put in the cache: without it these come from the JDK's modules (jrt:/).
+            assertThat(run.loadedFromCache()).as("the TLS handshake's classes from the AOT cache")
+                    .contains("sun.security.ssl.SSLSocketImpl", "sun.security.ssl.ClientHello",
+                            "sun.security.validator.PKIXValidator");
+        }
+    }
+
     /** One invocation of {@code handler} through the runtime client, started as its function is, plus the cache. */
     private static Run runWithCache(String handler, String event) throws Exception {
+        return runWithCache(handler, event, db.jdbcUrl());
+    }
+
+    private static Run runWithCache(String handler, String event, String databaseUrl) throws Exception {
         Path cache = AotTraining.cacheFile(CACHES, handler);
         assertThat(cache).as("the cache aot-training wrote for " + handler).isRegularFile();
         Path classLog = Files.createTempFile(TARGET, "class-load", ".log");
@@ -144,7 +177,7 @@ class AotTrainingIT {
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
             env.put("AWS_LAMBDA_FUNCTION_NAME", "aot-it");
             env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-            env.put("DATABASE_URL", db.jdbcUrl());
+            env.put("DATABASE_URL", databaseUrl);
             Process process = builder.start();
             try {
                 LocalRuntimeApi.Invocation invocation =
@@ -176,6 +209,18 @@ class AotTrainingIT {
 
     /** What one run answered, and its {@code -Xlog:class+load} lines. */
     private record Run(LocalRuntimeApi.Invocation invocation, List<String> classLoads) {
+        /** Every class the run loaded from the AOT cache. */
+        List<String> loadedFromCache() {
+            List<String> fromCache = new ArrayList<>();
+            for (String line : classLoads) {
+                Matcher load = CLASS_LOAD.matcher(line);
+                if (load.find() && load.group(2).equals("shared objects file")) {
+                    fromCache.add(load.group(1));
+                }
+            }
+            return fromCache;
+        }
+
         void assertColdPathFromCache(String handlerClass) {
             List<String> fromCache = new ArrayList<>();
             List<String> fromJar = new ArrayList<>();
