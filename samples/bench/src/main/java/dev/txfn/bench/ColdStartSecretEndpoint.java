@@ -70,10 +70,21 @@ final class ColdStartSecretEndpoint implements AutoCloseable {
             env.put("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", Integer.toString(unused.getLocalPort()));
         }
         env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:" + server.getAddress().getPort());
+        putMadeUpAwsCredentials(env);
+        return env;
+    }
+
+    /**
+     * Adds a region and made-up credentials, as Lambda's execution role hands them over: enough for a client to
+     * sign requests that nothing here checks.
+     *
+     * @param env a child's environment
+     */
+    static void putMadeUpAwsCredentials(Map<String, String> env) {
         env.put("AWS_REGION", "eu-west-1");
         env.put("AWS_ACCESS_KEY_ID", "AKIDTXFNBENCH");
         env.put("AWS_SECRET_ACCESS_KEY", "txfn-bench-not-a-secret");
-        return env;
+        env.put("AWS_SESSION_TOKEN", TOKEN);
     }
 
     private void serve(HttpExchange exchange) throws IOException {

@@ -55,10 +55,7 @@ final class ColdStartTlsServer implements AutoCloseable {
     Map<String, String> iamEnvironment() {
         Map<String, String> env = new HashMap<>(tlsEnvironment());
         env.put("TXFN_IAM_AUTH", "true");
-        env.put("AWS_REGION", "eu-west-1");
-        env.put("AWS_ACCESS_KEY_ID", "AKIDTXFNBENCH");
-        env.put("AWS_SECRET_ACCESS_KEY", "txfn-bench-not-a-secret");
-        env.put("AWS_SESSION_TOKEN", "txfn-bench-session");
+        ColdStartSecretEndpoint.putMadeUpAwsCredentials(env);
         return env;
     }
 
