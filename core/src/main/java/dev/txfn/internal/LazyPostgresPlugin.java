@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.SQLException;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.LargeObjectException;
 import org.jdbi.v3.postgres.PgLobApi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -16,12 +17,14 @@ import org.postgresql.largeobject.LargeObject;
 import org.postgresql.largeobject.LargeObjectManager;
 
 /**
- * Jdbi's {@link PostgresPlugin} with a large-object API that is made when it is first used instead of when each
- * handle is made. Jdbi's own builds pgjdbc's {@code LargeObjectManager} for every handle, and pgjdbc looks the
- * large-object functions up in {@code pg_proc} the first time on each physical connection: one round trip per
- * new connection (on Lambda, per cold start and per reconnect) that almost no application needs. Made lazily,
- * through the handle's connection, it also carries the transaction's options when a large-object call is the
- * transaction's first statement ({@link TransactionConnection#unwrap}).
+ * Jdbi's {@link PostgresPlugin} with its factories and its large-object API made when first used. The factories
+ * (argument factories, column mappers, array types) are Jdbi's own, made when a lookup first reaches a type they
+ * may handle rather than on every cold start ({@link DeferredPostgresFactories}). Jdbi's large-object API builds
+ * pgjdbc's {@code LargeObjectManager} for every handle, and pgjdbc looks the large-object functions up in
+ * {@code pg_proc} the first time on each physical connection: one round trip per new connection (on Lambda, per
+ * cold start and per reconnect) that almost no application needs. Made lazily, through the handle's connection,
+ * it also carries the transaction's options when a large-object call is the transaction's first statement
+ * ({@link TransactionConnection#unwrap}).
  *
  * <p>Jdbi keeps the two handle settings it needs ({@code PostgresTypes.setLobApi} and
  * {@code addTypesToConnection}) package-private; they are reached by a private lookup, which works wherever
@@ -50,6 +53,18 @@ public final class LazyPostgresPlugin extends PostgresPlugin {
         }
         SET_LOB_API = setLobApi;
         ADD_TYPES = addTypes;
+    }
+
+    @Override
+    public void customizeJdbi(Jdbi jdbi) {
+        if (!DeferredPostgresFactories.AVAILABLE) {
+            super.customizeJdbi(jdbi);
+            return;
+        }
+        DeferredPostgresFactories factories = new DeferredPostgresFactories();
+        jdbi.registerArgument(factories.arguments());
+        jdbi.registerArrayType(factories.arrayTypes());
+        jdbi.registerColumnMapper(factories.columnMappers());
     }
 
     @Override
