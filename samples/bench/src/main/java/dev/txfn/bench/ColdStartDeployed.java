@@ -13,7 +13,8 @@ import java.util.Map;
  * Measure 4's last step, issue 12's deployed form: txfn + the Lambda adapter with its AOT cache, started as the
  * container image starts it ({@link ColdStartRuntimeClient}: the {@code ENTRYPOINT}'s runtime client and options,
  * the cache trained once per measure run by the image build's training step, served one event by a local Runtime
- * API), against the figures issue 12's targets name, in the same rounds: raw JDBC at default flags, and Jdbi +
+ * API), against the figures issue 12's targets name, in the same rounds: raw JDBC at default flags (its bare
+ * {@code main}, and its handler deployed alike without a cache, {@link ColdStartRawJdbcHandler}), and Jdbi +
  * HikariCP deployed alike ({@link ColdStartJdbiHandler}, the {@code ENTRYPOINT}'s flags, an AOT cache of its own);
  * also both handlers called from their {@code main} at those flags with a cache each (what the runtime client
  * adds), and txfn deployed without its cache, at the {@code ENTRYPOINT}'s flags and at default flags, and on
@@ -32,11 +33,13 @@ final class ColdStartDeployed {
             + " client started as the image's `ENTRYPOINT` (its JVM options, `JAVA_TOOL_OPTIONS=-XX:AOTCache=...`)"
             + " with the handler, served one `GET /things/7` HTTP API event by a local Lambda Runtime API"
             + " (`LocalRuntimeApi`), spawn to the response at the emulator; its AOT cache from one training run as"
-            + " the image build makes it; beside, in the same rounds, raw JDBC at default flags, the Jdbi + HikariCP"
+            + " the image build makes it; beside, in the same rounds, raw JDBC at default flags (its `main`, and its"
+            + " handler deployed the same way without a cache), the Jdbi + HikariCP"
             + " handler deployed alike (same options, AOT cache of its own), both handlers' mains at those options"
             + " with a cache each, and txfn deployed without the cache, at default flags and on JDK 17.";
 
     private static final String RAW = Implementation.RAW_JDBC.key();
+    private static final String RAW_DEPLOYED = "raw JDBC as deployed, default flags, no cache";
     private static final String JDBI_MAIN = "Jdbi + HikariCP main, ENTRYPOINT flags + AOT cache";
     private static final String TXFN_MAIN = "txfn + adapter main, ENTRYPOINT flags + AOT cache";
     private static final String JDBI_DEPLOYED = "Jdbi + HikariCP as deployed, AOT cache";
@@ -106,6 +109,8 @@ final class ColdStartDeployed {
         Map<String, List<Double>> on17 = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             add(on25, RAW, launcher.run(jdk25, ColdStartRawJdbc.class, List.of()).wallMs());
+            add(on25, RAW_DEPLOYED, runtimeClient.run(jdk25, ColdStartRuntimeClient.RAW_JDBC_HANDLER, List.of(),
+                    null));
             add(on25, JDBI_MAIN, launcher.run(jdk25, ColdStartJdbi.class,
                     withOptions(jdk25.archiveFlags(jdbiMainCache))).wallMs());
             add(on25, TXFN_MAIN, launcher.run(jdk25, ColdStartTxfnLambda.class,
@@ -120,7 +125,8 @@ final class ColdStartDeployed {
         Map<String, Number> figures25 = medians(on25);
         Map<String, Number> figures17 = medians(on17);
         Map<String, Double> ratios25 = RoundTripMeasure.ratiosToBaseline(figures25);
-        for (String[] pair : new String[][] {{TXFN_DEPLOYED, JDBI_DEPLOYED}, {TXFN_MAIN, JDBI_MAIN},
+        for (String[] pair : new String[][] {{TXFN_DEPLOYED, RAW_DEPLOYED}, {TXFN_DEPLOYED, JDBI_DEPLOYED},
+                {TXFN_MAIN, JDBI_MAIN},
                 {TXFN_DEPLOYED, TXFN_MAIN}, {JDBI_DEPLOYED, JDBI_MAIN}}) {
             ratios25.put(pair[0] + "/" + pair[1], CaseResult.ratio(figures25, pair[0], pair[1]));
         }
@@ -136,6 +142,7 @@ final class ColdStartDeployed {
 
     private List<String> notes(Map<String, Number> figures, Path txfnCache, Path jdbiCache) throws IOException {
         double raw = figures.get(RAW).doubleValue();
+        double rawDeployed = figures.get(RAW_DEPLOYED).doubleValue();
         double jdbi = figures.get(JDBI_DEPLOYED).doubleValue();
         double deployed = figures.get(TXFN_DEPLOYED).doubleValue();
         double txfnMain = figures.get(TXFN_MAIN).doubleValue();
@@ -147,7 +154,9 @@ final class ColdStartDeployed {
                 + " handlers: txfn's is ColdStartTxfnLambda.Handler (an `HttpApiHandler`, `GET /things/{id}`, one"
                 + " read-only transaction: the work of the other variants), Jdbi + HikariCP's is"
                 + " ColdStartJdbiHandler (the Jdbi variant's handler as a `RequestHandler` of the HTTP API event, its"
-                + " JSON body written by hand); both packaged as the container jar is (handler classes and runtime"
+                + " JSON body written by hand), raw JDBC's is ColdStartRawJdbcHandler (the raw-JDBC variant's work in"
+                + " the same shape, started at default flags without a cache: raw JDBC at default flags, deployed);"
+                + " all packaged as the container jar is (handler classes and runtime"
                 + " client on the class path). dev.txfn.lambda.LocalRuntimeApi hands the real runtime client one"
                 + " API Gateway HTTP API event; the time is the parent's clock from spawn to the response's arrival"
                 + " at the emulator (the child's own clock is not read: it runs no bench code before the response)."
@@ -163,12 +172,14 @@ final class ColdStartDeployed {
                 ColdStartRuntimeClient.RUNTIME_CLIENT_DIR, ColdStartRuntimeClient.RUNTIME_CLIENT_MAIN,
                 Files.size(txfnCache) / 1e6, Files.size(jdbiCache) / 1e6, ColdStartRuntimeClient.TRAINING_EVENTS),
                 String.format(Locale.ROOT, "%s targets, as deployed: txfn + Lambda adapter with its AOT cache ÷ raw"
-                        + " JDBC at default flags = %.2f, %s the %.1f× target; ÷ Jdbi + HikariCP deployed alike"
+                        + " JDBC at default flags = %.2f against its bare `main`, %s the %.1f× target, and %.2f"
+                        + " against its handler deployed alike (%s); ÷ Jdbi + HikariCP deployed alike"
                         + " (equal flags, own AOT cache) = %.2f, %s the %.1f× target. From `main` at the same"
                         + " flags: txfn + adapter ÷ Jdbi + HikariCP = %.2f; the runtime client and event"
                         + " (de)serialization cost txfn %+.0f ms and Jdbi %+.0f ms over their mains",
                         jdk25.label(), deployed / raw, deployed / raw <= TARGET_RAW ? "within" : "NOT within",
-                        TARGET_RAW, deployed / jdbi, deployed / jdbi <= TARGET_JDBI ? "within" : "NOT within",
+                        TARGET_RAW, deployed / rawDeployed, deployed / rawDeployed <= TARGET_RAW ? "within"
+                        : "NOT within", deployed / jdbi, deployed / jdbi <= TARGET_JDBI ? "within" : "NOT within",
                         TARGET_JDBI, txfnMain / jdbiMain, deployed - txfnMain, jdbi - jdbiMain));
     }
 

@@ -85,7 +85,9 @@ public final class ColdStartMeasure implements Measure {
     public String description() {
         return "A fresh JVM (`java -cp bench.jar <main>`) from process spawn to the first transaction's result, for a"
                 + " minimal handler with raw JDBC (connection opened on the first request), Jdbi + HikariCP (pool of"
-                + " one), the same with Jdbi's `PostgresPlugin` installed (which txfn installs), txfn's core (`Database.fromEnv()`, `tx.readOnly`), the same with the password in Secrets"
+                + " one), the same with Jdbi's `PostgresPlugin` installed (txfn offers the same"
+                + " factories, made when first needed), txfn's core (`Database.fromEnv()`, `tx.readOnly`), the same"
+                + " with the password in Secrets"
                 + " Manager (`TXFN_PASSWORD_SECRET`, read on the first connection through the Lambda extension, or"
                 + " with the AWS SDK when no extension answers; both played by a loopback HTTP server of the parent"
                 + " that answers at once, so the figures are the client side's cost: class loading and one local"
@@ -341,7 +343,7 @@ public final class ColdStartMeasure implements Measure {
         double ratio = lambda / raw;
         return List.of(String.format(Locale.ROOT, "%s: txfn + Lambda adapter ÷ raw JDBC = %.2f, %s the %.1f×"
                 + " target (txfn core alone: %.2f); txfn's own share at default flags: core ÷ Jdbi + HikariCP"
-                + " = %.2f (target ≤ 1.0; ÷ Jdbi + HikariCP + PostgresPlugin, which txfn installs: %.2f),"
+                + " = %.2f (target ≤ 1.0; ÷ Jdbi + HikariCP + PostgresPlugin, whose factories txfn offers: %.2f),"
                 + " adapter ÷ core = %.2f (target ≤ 1.1)", jdk.label(), ratio,
                 ratio <= TARGET_RATIO ? "within" : "NOT within", TARGET_RATIO, core / raw, core / jdbi,
                 core / jdbiPostgres, lambda / core), String.format(Locale.ROOT, "%s: the warm-up `LambdaResources.fromEnv()` starts"

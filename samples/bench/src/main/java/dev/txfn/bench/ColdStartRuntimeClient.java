@@ -43,6 +43,9 @@ final class ColdStartRuntimeClient {
     /** The hand-written Jdbi + HikariCP handler, named the same way. */
     static final String JDBI_HANDLER = ColdStartJdbiHandler.class.getName() + "::handleRequest";
 
+    /** The raw-JDBC handler, as deployed without a cache at default flags. */
+    static final String RAW_JDBC_HANDLER = ColdStartRawJdbcHandler.class.getName() + "::handleRequest";
+
     /** The JVM options of the things sample's {@code ENTRYPOINT} (samples/things-api/Dockerfile). */
     static final List<String> ENTRYPOINT_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "--enable-native-access=ALL-UNNAMED");
@@ -98,7 +101,7 @@ final class ColdStartRuntimeClient {
      * {@code aotCache} in {@code JAVA_TOOL_OPTIONS}, if not {@code null}), serves it one event and ends it.
      *
      * @param jdk the JDK whose {@code java} starts the runtime client
-     * @param handler {@link #TXFN_HANDLER} or {@link #JDBI_HANDLER}
+     * @param handler {@link #TXFN_HANDLER}, {@link #JDBI_HANDLER} or {@link #RAW_JDBC_HANDLER}
      * @param options the JVM options before {@code -cp}
      * @param aotCache the AOT cache to start from, or {@code null}
      * @return spawn to the response's arrival at the emulator, ms
