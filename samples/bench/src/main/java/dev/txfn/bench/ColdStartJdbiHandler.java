@@ -37,10 +37,20 @@ public final class ColdStartJdbiHandler implements RequestHandler<APIGatewayV2HT
      */
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        String path = event.getRawPath();
-        long id = Long.parseLong(path.substring(path.lastIndexOf('/') + 1));
+        long id = thingId(event);
         String name = jdbi.inTransaction(h -> h.createQuery(BenchSchema.SELECT_NAME).bind(0, id).mapTo(String.class)
                 .one());
+        return thingResponse(id, name);
+    }
+
+    /** The id in the last segment of the event's path ({@code /things/7}). */
+    static long thingId(APIGatewayV2HTTPEvent event) {
+        String path = event.getRawPath();
+        return Long.parseLong(path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** 200 with {@code {"id":...,"name":"..."}}, the JSON written by hand. */
+    static APIGatewayV2HTTPResponse thingResponse(long id, String name) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(200)
                 .withHeaders(Map.of("Content-Type", "application/json"))

@@ -17,11 +17,11 @@ public final class ColdStartRawJdbc {
     private final String jdbcUrl;
     private Connection connection; // opened by the first request, kept for the container's life
 
-    private ColdStartRawJdbc(String jdbcUrl) {
+    ColdStartRawJdbc(String jdbcUrl) {
         this.jdbcUrl = jdbcUrl;
     }
 
-    private String handle(long id) throws SQLException {
+    String handle(long id) throws SQLException {
         if (connection == null) {
             connection = DriverManager.getConnection(jdbcUrl);
         }
