@@ -40,10 +40,13 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * connects) and the entries it added are taken from that Jdbi's configuration in their order, so qualifiers,
  * {@code Preparable} handling and precedence among them are Jdbi's. Each entry here stands where the plugin's
  * block of entries would stand (txfn installs it first, before the application's), and a lookup runs that block
- * in order, as Jdbi would. Lookups of an unqualified type in {@link #PLAIN} answer "not mine" without making the
- * factories: no factory of the plugin handles them ({@code DeferredPostgresFactoriesTest} checks each against the
- * real plugin's). Column-mapper and array-type lists are read through a private lookup; where that is refused,
- * {@link #AVAILABLE} is false and the plugin is installed as Jdbi's. Thread-safe.
+ * in order, as Jdbi would; when Jdbi's {@code Arguments.findFor} prepares a type right after building its value,
+ * the factory that built it prepares, as Jdbi asks of that factory alone. Lookups of an unqualified type in
+ * {@link #PLAIN} (with a value of such a type, or none) answer "not mine" without making the factories: no
+ * factory of the plugin handles them ({@code DeferredPostgresFactoriesTest} checks each against the real
+ * plugin's). A failure to make them (none is known) surfaces at the lookup, each time, not at start-up.
+ * Column-mapper and array-type lists are read through a private lookup; where that is refused, {@link #AVAILABLE}
+ * is false and the plugin is installed as Jdbi's. Thread-safe.
  */
 final class DeferredPostgresFactories {
 
@@ -76,7 +79,16 @@ final class DeferredPostgresFactories {
         AVAILABLE = mappers != null;
     }
 
+    /**
+     * Which of the plugin's factories built the last argument on this thread: Jdbi's {@code Arguments.findFor}
+     * asks the factory that built a value to prepare its type next, and this entry stands for several.
+     */
+    private static final ThreadLocal<Built> BUILT_BY = new ThreadLocal<>();
+
     private volatile Made made;
+
+    private record Built(QualifiedType<?> type, QualifiedArgumentFactory factory) {
+    }
 
     /** The plugin's entries, in Jdbi's order (newest first, as Jdbi consults them). */
     record Made(List<QualifiedArgumentFactory> arguments, List<QualifiedColumnMapperFactory> columnMappers,
@@ -171,12 +183,16 @@ final class DeferredPostgresFactories {
 
         @Override
         public Optional<Argument> build(QualifiedType<?> type, Object value, ConfigRegistry config) {
-            if (plain(type)) {
+            // The plugin's factories also look at the value's class: a plain declared type says nothing about a
+            // value of another class (a raw generic, a mistyped bindByType).
+            if (plain(type) && (value == null || PLAIN.contains(value.getClass()))) {
                 return Optional.empty();
             }
+            BUILT_BY.set(null);
             for (QualifiedArgumentFactory factory : made().arguments()) {
                 Optional<Argument> argument = factory.build(type, value, config);
                 if (argument.isPresent()) {
+                    BUILT_BY.set(new Built(type, factory));
                     return argument;
                 }
             }
@@ -185,6 +201,15 @@ final class DeferredPostgresFactories {
 
         @Override
         public Optional<Function<Object, Argument>> prepare(QualifiedType<?> type, ConfigRegistry config) {
+            Built built = BUILT_BY.get();
+            if (built != null) {
+                BUILT_BY.set(null);
+                if (built.type().equals(type)) {
+                    // Jdbi's findFor, right after a build: it prepares with the factory that built, and only that.
+                    return built.factory() instanceof QualifiedArgumentFactory.Preparable preparable
+                            ? preparable.prepare(type, config) : Optional.empty();
+                }
+            }
             if (plain(type)) {
                 return Optional.empty();
             }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Arguments;
 import org.jdbi.v3.core.argument.QualifiedArgumentFactory;
 import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.generic.GenericType;
@@ -61,6 +62,10 @@ class DeferredPostgresFactoriesTest {
         PostgresTestDatabase server = PostgresTestDatabase.shared();
         try (var admin = server.openAdminConnection(); var ddl = admin.createStatement()) {
             ddl.execute("create extension if not exists hstore");
+            ddl.execute("do $$ begin create type txfn_deferred_mood as enum ('CALM', 'CROSS');"
+                    + " exception when duplicate_object then null; end $$");
+            ddl.execute("create table if not exists txfn_deferred_typed (mood txfn_deferred_mood, key uuid,"
+                    + " address inet, mac macaddr, pairs hstore, span interval, spot point, doc json)");
         }
         jdbis = Jdbi.create(server.unpooledDataSource()).installPlugin(new PostgresPlugin());
         txfns = Jdbi.create(server.unpooledDataSource()).installPlugin(new LazyPostgresPlugin());
@@ -153,6 +158,39 @@ class DeferredPostgresFactoriesTest {
     }
 
     @Test
+    void aPlainDeclaredTypeWithAValueOfAnotherClassFindsTheArgumentJdbisPluginFinds() {
+        // Raw generics or a mistyped declared type: Jdbi's findFor asks the factories with the value in hand.
+        List<Bound> values = List.of(new Bound(QualifiedType.of(String.class), Duration.ofSeconds(5)),
+                new Bound(QualifiedType.of(Long.class), Mood.CROSS),
+                new Bound(QualifiedType.of(String.class), UUID.fromString("6f1c4b1e-2a5d-4c3e-9b7a-0d1e2f3a4b5c")));
+        for (Bound value : values) {
+            String txfn = found(txfns, value);
+            assertThat(txfn).as("%s of %s", value.type(), value.value().getClass()).startsWith("found ")
+                    .isEqualTo(found(jdbis, value));
+        }
+    }
+
+    @Test
+    void valuesFitColumnsOfTheirServerTypeAsWithJdbisPlugin() throws Exception {
+        // Text would be refused by these columns (42804): the value must go out with the server's type.
+        Map<String, Bound> columns = new HashMap<>();
+        columns.put("mood", new Bound(QualifiedType.of(Mood.class), Mood.CALM));
+        columns.put("key", new Bound(QualifiedType.of(UUID.class),
+                UUID.fromString("0b6f7a2e-1c3d-4e5f-8a9b-0c1d2e3f4a5b")));
+        columns.put("address", new Bound(QualifiedType.of(InetAddress.class), InetAddress.getByName("198.51.100.9")));
+        columns.put("mac", new Bound(QualifiedType.of(String.class).with(MacAddr.class), "08:00:2b:0a:0b:0c"));
+        columns.put("pairs", new Bound(QualifiedType.of(STRING_MAP).with(HStore.class), Map.of("k", "v")));
+        columns.put("span", new Bound(QualifiedType.of(Duration.class), Duration.ofMinutes(3)));
+        columns.put("spot", new Bound(QualifiedType.of(PGpoint.class), new PGpoint(5, 6)));
+        columns.put("doc", new Bound(QualifiedType.of(PGobject.class), json("[1]")));
+        for (Map.Entry<String, Bound> column : columns.entrySet()) {
+            String txfn = stored(txfns, column.getKey(), column.getValue());
+            assertThat(txfn).as("%s", column.getKey()).startsWith("stored ").isEqualTo(stored(jdbis, column.getKey(),
+                    column.getValue()));
+        }
+    }
+
+    @Test
     void columnsMapAsWithJdbisPlugin() {
         Map<String, List<QualifiedType<?>>> columns = new HashMap<>();
         columns.put("'a=>1, b=>NULL'::hstore", List.of(QualifiedType.of(STRING_MAP),
@@ -168,7 +206,8 @@ class DeferredPostgresFactoriesTest {
         columns.put("array[1, 2]", List.of(QualifiedType.of(int[].class), QualifiedType.of(Integer[].class)));
         columns.put("'CROSS'", List.of(QualifiedType.of(Mood.class)));
         columns.put("timestamptz '2024-01-02 03:04:05+00'", List.of(QualifiedType.of(Instant.class),
-                QualifiedType.of(OffsetDateTime.class), QualifiedType.of(LocalDateTime.class)));
+                QualifiedType.of(OffsetDateTime.class)));
+        columns.put("timestamp '2024-01-02 03:04:05'", List.of(QualifiedType.of(LocalDateTime.class)));
         columns.put("7::bigint", List.of(QualifiedType.of(long.class), QualifiedType.of(Long.class)));
         for (Map.Entry<String, List<QualifiedType<?>>> column : columns.entrySet()) {
             for (QualifiedType<?> type : column.getValue()) {
@@ -187,6 +226,34 @@ class DeferredPostgresFactoriesTest {
             Query query = h.createQuery("select (:v)::text");
             query.bindByType("v", value.value(), value.type());
             return "text " + query.mapTo(String.class).one();
+        } catch (RuntimeException e) {
+            return "failed " + e.getClass().getName() + ": " + sqlState(e);
+        }
+    }
+
+    /** Which argument Jdbi's {@code Arguments.findFor} makes for the value (its class, lambdas' numbers cut). */
+    private static String found(Jdbi jdbi, Bound value) {
+        try (Handle h = jdbi.open()) {
+            return h.getConfig(Arguments.class).findFor(value.type(), value.value())
+                    .map(argument -> "found " + argument.getClass().getName()
+                            .replaceAll("\\$\\$Lambda.*", "\\$\\$Lambda"))
+                    .orElse("none");
+        } catch (RuntimeException e) {
+            return "failed " + e.getClass().getName();
+        }
+    }
+
+    /** The value as a column of its server type stored it (rolled back), as text, or how storing it failed. */
+    private static String stored(Jdbi jdbi, String column, Bound value) {
+        try (Handle h = jdbi.open()) {
+            return h.inTransaction(t -> {
+                Query insert = t.createQuery("insert into txfn_deferred_typed (" + column + ") values (:v) returning "
+                        + column + "::text");
+                insert.bindByType("v", value.value(), value.type());
+                String text = insert.mapTo(String.class).one();
+                t.rollback();
+                return "stored " + text;
+            });
         } catch (RuntimeException e) {
             return "failed " + e.getClass().getName() + ": " + sqlState(e);
         }
