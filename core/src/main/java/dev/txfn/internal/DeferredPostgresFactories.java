@@ -201,6 +201,9 @@ final class DeferredPostgresFactories {
 
         @Override
         public Optional<Function<Object, Argument>> prepare(QualifiedType<?> type, ConfigRegistry config) {
+            if (plain(type)) {
+                return Optional.empty(); // none of the plugin's factories prepares a plain type
+            }
             Built built = BUILT_BY.get();
             if (built != null) {
                 BUILT_BY.set(null);
@@ -209,9 +212,6 @@ final class DeferredPostgresFactories {
                     return built.factory() instanceof QualifiedArgumentFactory.Preparable preparable
                             ? preparable.prepare(type, config) : Optional.empty();
                 }
-            }
-            if (plain(type)) {
-                return Optional.empty();
             }
             for (QualifiedArgumentFactory factory : made().arguments()) {
                 if (factory instanceof QualifiedArgumentFactory.Preparable preparable) {
