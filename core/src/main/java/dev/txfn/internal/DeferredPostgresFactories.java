@@ -31,10 +31,10 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * The argument factories, column mappers and array types of Jdbi's {@link PostgresPlugin}, registered as one
- * entry each and made only when a lookup first needs them. Installing the plugin costs a cold start about 30
- * classes, 35 registrations with annotation lookups and the compilation that follows; the first transaction of
- * most handlers binds numbers and text and maps text, numbers and timestamps, which none of the plugin's
- * factories handles.
+ * entry each and made only when a lookup first needs them. Installing the plugin costs a cold start about 40
+ * classes and 38 registrations (Jdbi 3.55: 12 argument factories, 9 column mappers, 17 array types) with
+ * annotation lookups, and the compilation that follows; the first transaction of most handlers binds numbers and
+ * text and maps text, numbers and timestamps, which none of the plugin's factories handles.
  *
  * <p>When made, the factories are exactly Jdbi's: the real plugin is installed on a Jdbi of its own (which never
  * connects) and the entries it added are taken from that Jdbi's configuration in their order, so qualifiers,

@@ -34,9 +34,9 @@ final class ColdStartDeployed {
             + " with the handler, served one `GET /things/7` HTTP API event by a local Lambda Runtime API"
             + " (`LocalRuntimeApi`), spawn to the response at the emulator; its AOT cache from one training run as"
             + " the image build makes it; beside, in the same rounds, raw JDBC at default flags (its `main`, and its"
-            + " handler deployed the same way without a cache), the Jdbi + HikariCP"
-            + " handler deployed alike (same options, AOT cache of its own), both handlers' mains at those options"
-            + " with a cache each, and txfn deployed without the cache, at default flags and on JDK 17.";
+            + " handler deployed the same way without a cache), the Jdbi + HikariCP handler deployed alike (same"
+            + " options, AOT cache of its own), both handlers' mains at those options with a cache each, and txfn"
+            + " deployed without the cache, at default flags and on JDK 17.";
 
     private static final String RAW = Implementation.RAW_JDBC.key();
     private static final String RAW_DEPLOYED = "raw JDBC as deployed, default flags, no cache";
@@ -126,8 +126,7 @@ final class ColdStartDeployed {
         Map<String, Number> figures17 = medians(on17);
         Map<String, Double> ratios25 = RoundTripMeasure.ratiosToBaseline(figures25);
         for (String[] pair : new String[][] {{TXFN_DEPLOYED, RAW_DEPLOYED}, {TXFN_DEPLOYED, JDBI_DEPLOYED},
-                {TXFN_MAIN, JDBI_MAIN},
-                {TXFN_DEPLOYED, TXFN_MAIN}, {JDBI_DEPLOYED, JDBI_MAIN}}) {
+                {TXFN_MAIN, JDBI_MAIN}, {TXFN_DEPLOYED, TXFN_MAIN}, {JDBI_DEPLOYED, JDBI_MAIN}}) {
             ratios25.put(pair[0] + "/" + pair[1], CaseResult.ratio(figures25, pair[0], pair[1]));
         }
         String unit = "ms (median of " + runs + ")";
@@ -156,10 +155,10 @@ final class ColdStartDeployed {
                 + " ColdStartJdbiHandler (the Jdbi variant's handler as a `RequestHandler` of the HTTP API event, its"
                 + " JSON body written by hand), raw JDBC's is ColdStartRawJdbcHandler (the raw-JDBC variant's work in"
                 + " the same shape, started at default flags without a cache: raw JDBC at default flags, deployed);"
-                + " all packaged as the container jar is (handler classes and runtime"
-                + " client on the class path). dev.txfn.lambda.LocalRuntimeApi hands the real runtime client one"
-                + " API Gateway HTTP API event; the time is the parent's clock from spawn to the response's arrival"
-                + " at the emulator (the child's own clock is not read: it runs no bench code before the response)."
+                + " all packaged as the container jar is (handler classes and runtime client on the class path)."
+                + " dev.txfn.lambda.LocalRuntimeApi hands the real runtime client one API Gateway HTTP API event; the"
+                + " time is the parent's clock from spawn to the response's arrival at the emulator (the child's own"
+                + " clock is not read: it runs no bench code before the response)."
                 + " Each cache (txfn %.1f MB, Jdbi %.1f MB) comes from one training run per measure run against the"
                 + " bench's database, as the image build's training step (`things-api.jar aot-training`) makes it:"
                 + " the same command plus `-XX:AOTCacheOutput=<cache> -Xlog:aot=error -XX:MaxRAM=1g`, %d events,"
