@@ -169,7 +169,13 @@ record ClassLoadCensus(int total, int jdkArchive, int jdkModules, int appArchive
                 .collect(Collectors.joining(", "));
     }
 
-    private static String library(String className) {
+    /**
+     * The library a class belongs to, by package.
+     *
+     * @param className a binary class name
+     * @return its library, {@code other} for a class of none known, {@code null} for the JDK's
+     */
+    static String library(String className) {
         for (Map.Entry<String, String> e : LIBRARIES.entrySet()) {
             if (className.startsWith(e.getKey())) {
                 return e.getValue();

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -30,7 +31,8 @@ import java.util.stream.Stream;
  * {@code -XX:SharedArchiveFile}) and an AOT cache on JDK 25 ({@code -XX:AOTCacheOutput}, then
  * {@code -XX:AOTCache}), and that plus C1 only ({@code -XX:TieredStopAtLevel=1}, the usual Lambda setting). Where
  * the time goes is read from a {@code -Xlog:class+load} log of one extra run per variant and JDK, down to the
- * classes txfn loads beyond the hand-written Jdbi + HikariCP handler.
+ * classes txfn loads beyond the hand-written Jdbi + HikariCP handler, and from CPU profiles of a few more
+ * ({@link ColdStartCpuProfile}): how much CPU each library, txfn's own code among them, takes.
  * Not thread-safe.
  */
 public final class ColdStartMeasure implements Measure {
@@ -43,6 +45,9 @@ public final class ColdStartMeasure implements Measure {
 
     /** Issue 12: txfn with the adapter within this factor of Jdbi + HikariCP at equal flags. */
     static final double AOT_TARGET_JDBI = 1.1;
+
+    /** Profiled runs per variant and JDK for the CPU-by-library rows. */
+    private static final int PROFILED_RUNS = 5;
 
     /** Where {@code mvn package} copies the OpenTelemetry jars, next to bench.jar. */
     static final String OPENTELEMETRY_DIR = "opentelemetry";
@@ -108,6 +113,11 @@ public final class ColdStartMeasure implements Measure {
                 + " sharing for the deployment artifact: per variant a dynamic AppCDS archive on JDK 17 (one"
                 + " training run with `-XX:ArchiveClassesAtExit`, then `-XX:SharedArchiveFile`) and an AOT cache on"
                 + " JDK 25 (`-XX:AOTCacheOutput`, then `-XX:AOTCache`), and that plus `-XX:TieredStopAtLevel=1`."
+                + " Where the CPU goes: " + PROFILED_RUNS + " more runs per variant and JDK under async-profiler"
+                + " (its native agent, a CPU sample of every thread every " + ColdStartCpuProfile.INTERVAL_MS
+                + " ms), JIT compiler and GC threads apart, every other sample given to the library whose frame is"
+                + " innermost on its stack, so that the class loading, verification and lambda linkage the JVM"
+                + " does for a library count as that library's (\"txfn's own code\" is txfn's core and adapter)."
                 + " Targets: txfn + adapter within " + TARGET_RATIO + "× raw JDBC; with its AOT cache within "
                 + AOT_TARGET_RAW + "× raw JDBC at default flags and " + AOT_TARGET_JDBI + "× Jdbi + HikariCP at"
                 + " equal flags; txfn's core no slower than Jdbi + HikariCP. " + ColdStartDeployed.DESCRIPTION;
@@ -173,6 +183,22 @@ public final class ColdStartMeasure implements Measure {
                     ClassLoadCensus::total, libraryNotes(jdk, plainCensus.get(jdk))));
             perJdk(results, jdks, jdk -> classes("classes-from-jar", "of which parsed from bench.jar, default JVM",
                     jdk, plainCensus.get(jdk), ClassLoadCensus::appJar, List.of()));
+            Optional<Path> agent = ColdStartCpuProfile.agent(classPath, work, notes);
+            if (agent.isPresent()) {
+                Map<ColdStartJdk, Map<Variant, ColdStartCpuProfile>> cpu = profiles(launcher, jdks, work,
+                        agent.get(), quick ? 1 : PROFILED_RUNS);
+                String unit = "ms of CPU (median of " + (quick ? 1 : PROFILED_RUNS) + ")";
+                perJdk(results, jdks, jdk -> cpu("cpu-all", "CPU time of all threads, default JVM (async-profiler)",
+                        jdk, unit, cpu.get(jdk), ColdStartCpuProfile::allMs, List.of()));
+                perJdk(results, jdks, jdk -> cpu("cpu-jit", "of which JIT compiler threads", jdk, unit, cpu.get(jdk),
+                        ColdStartCpuProfile::jitMs, List.of()));
+                perJdk(results, jdks, jdk -> cpu("cpu-application", "of which the other threads (application, pool,"
+                        + " JVM service)", jdk, unit, cpu.get(jdk), ColdStartCpuProfile::applicationMs,
+                        cpuNotes(jdk, cpu.get(jdk))));
+                perJdk(results, jdks, jdk -> cpu("cpu-txfn", "of which in txfn's own code (core and adapter; its"
+                        + " frame innermost among the libraries')", jdk, unit, cpu.get(jdk),
+                        ColdStartCpuProfile::txfnMs, List.of()));
+            }
             if (!fromJar) {
                 notes.add("AppCDS and AOT cache steps skipped: the children do not run from a jar (" + classPath
                         + ")");
@@ -272,6 +298,33 @@ public final class ColdStartMeasure implements Measure {
         return census;
     }
 
+    /**
+     * {@code runs} rounds under the profiler, every variant on every JDK in each; per variant and JDK the median
+     * profile.
+     */
+    private static Map<ColdStartJdk, Map<Variant, ColdStartCpuProfile>> profiles(ColdStartLauncher launcher,
+            List<ColdStartJdk> jdks, Path work, Path agent, int runs) throws IOException, InterruptedException {
+        Map<ColdStartJdk, Map<Variant, List<ColdStartCpuProfile>>> all = new LinkedHashMap<>();
+        for (int i = 0; i < runs; i++) {
+            for (Variant v : Variant.values()) {
+                for (ColdStartJdk jdk : jdks) {
+                    Path profile = work.resolve(v.name() + "-" + jdk.key() + "-cpu.collapsed");
+                    Files.deleteIfExists(profile);
+                    launcher.run(jdk, v.main, List.of(ColdStartCpuProfile.agentOption(agent, profile)));
+                    all.computeIfAbsent(jdk, k -> new EnumMap<>(Variant.class))
+                            .computeIfAbsent(v, k -> new ArrayList<>()).add(ColdStartCpuProfile.read(profile));
+                }
+            }
+        }
+        Map<ColdStartJdk, Map<Variant, ColdStartCpuProfile>> medians = new LinkedHashMap<>();
+        all.forEach((jdk, byVariant) -> {
+            Map<Variant, ColdStartCpuProfile> ofJdk = new EnumMap<>(Variant.class);
+            byVariant.forEach((v, list) -> ofJdk.put(v, ColdStartCpuProfile.median(list)));
+            medians.put(jdk, ofJdk);
+        });
+        return medians;
+    }
+
     /** One training run per variant and JDK, writing its archive (JDK 17) or AOT cache (JDK 25) at exit. */
     private static Map<ColdStartJdk, Map<Variant, Path>> train(ColdStartLauncher launcher, List<ColdStartJdk> jdks,
             Path work, Map<ColdStartJdk, String> notes) throws IOException, InterruptedException {
@@ -302,6 +355,15 @@ public final class ColdStartMeasure implements Measure {
         measured.of(jdk).forEach((v, list) -> figures.put(v.key, median(list, figure)));
         return new CaseResult("cold-start", name + "-" + jdk.key(), description + ", " + jdk.label(),
                 "ms (median of " + runs + ")", figures, ratios(figures), notes);
+    }
+
+    private static CaseResult cpu(String name, String description, ColdStartJdk jdk, String unit,
+            Map<Variant, ColdStartCpuProfile> profiles, ToDoubleFunction<ColdStartCpuProfile> figure,
+            List<String> notes) {
+        Map<String, Number> figures = new LinkedHashMap<>();
+        profiles.forEach((v, p) -> figures.put(v.key, figure.applyAsDouble(p)));
+        return new CaseResult("cold-start", name + "-" + jdk.key(), description + ", " + jdk.label(), unit, figures,
+                ratios(figures), notes);
     }
 
     private static CaseResult classes(String name, String description, ColdStartJdk jdk,
@@ -396,6 +458,17 @@ public final class ColdStartMeasure implements Measure {
         }
         notes.add(jdk.label() + ": " + Variant.TXFN_LAMBDA.key + " loads beyond txfn "
                 + census.get(Variant.TXFN_LAMBDA).beyond(census.get(Variant.TXFN)));
+        return notes;
+    }
+
+    /** By library, for the variants issue 12's targets compare. */
+    private static List<String> cpuNotes(ColdStartJdk jdk, Map<Variant, ColdStartCpuProfile> profiles) {
+        List<String> notes = new ArrayList<>();
+        for (Variant v : List.of(Variant.RAW_JDBC, Variant.JDBI, Variant.JDBI_POSTGRES, Variant.TXFN,
+                Variant.TXFN_LAMBDA_NO_WARM_UP, Variant.TXFN_LAMBDA)) {
+            notes.add(jdk.label() + ": " + v.key + ", CPU of the threads other than JIT and GC by library: "
+                    + profiles.get(v).summary());
+        }
         return notes;
     }
 
