@@ -142,7 +142,7 @@ record ColdStartCpuProfile(double allMs, double jitMs, double gcMs, Map<String, 
         long all = 0;
         long jit = 0;
         long gc = 0;
-        Map<String, Long> byOwner = new TreeMap<>();
+        Map<String, Double> byOwner = new TreeMap<>();
         for (String line : lines) {
             int space = line.lastIndexOf(' ');
             if (space < 0) {
@@ -157,13 +157,10 @@ record ColdStartCpuProfile(double allMs, double jitMs, double gcMs, Map<String, 
             } else if (thread.startsWith("[GC Thread") || thread.startsWith("[G1 ")) {
                 gc += samples;
             } else {
-                byOwner.merge(owner(frames), samples, Long::sum);
+                byOwner.merge(owner(frames), samples * INTERVAL_MS, Double::sum);
             }
         }
-        Map<String, Double> sorted = new LinkedHashMap<>();
-        byOwner.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-                .forEach(e -> sorted.put(e.getKey(), e.getValue() * INTERVAL_MS));
-        return new ColdStartCpuProfile(all * INTERVAL_MS, jit * INTERVAL_MS, gc * INTERVAL_MS, sorted);
+        return new ColdStartCpuProfile(all * INTERVAL_MS, jit * INTERVAL_MS, gc * INTERVAL_MS, mostFirst(byOwner));
     }
 
     /** The innermost frame's library among the application's, else {@value #JDK}; frame 0 is the thread. */
@@ -201,11 +198,16 @@ record ColdStartCpuProfile(double allMs, double jitMs, double gcMs, Map<String, 
         Map<String, Double> byOwner = new LinkedHashMap<>();
         profiles.stream().flatMap(p -> p.byOwner().keySet().stream()).distinct().forEach(library ->
                 byOwner.put(library, median(profiles, p -> p.byOwner().getOrDefault(library, 0.0))));
-        Map<String, Double> sorted = byOwner.entrySet().stream()
+        return new ColdStartCpuProfile(median(profiles, ColdStartCpuProfile::allMs),
+                median(profiles, ColdStartCpuProfile::jitMs), median(profiles, ColdStartCpuProfile::gcMs),
+                mostFirst(byOwner));
+    }
+
+    /** The entries by value, most first; equal values keep their order. */
+    private static Map<String, Double> mostFirst(Map<String, Double> byOwner) {
+        return byOwner.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
-        return new ColdStartCpuProfile(median(profiles, ColdStartCpuProfile::allMs),
-                median(profiles, ColdStartCpuProfile::jitMs), median(profiles, ColdStartCpuProfile::gcMs), sorted);
     }
 
     private static double median(List<ColdStartCpuProfile> profiles, ToDoubleFunction<ColdStartCpuProfile> figure) {

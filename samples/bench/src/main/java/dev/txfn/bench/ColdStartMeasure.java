@@ -188,14 +188,14 @@ public final class ColdStartMeasure implements Measure {
                 Map<ColdStartJdk, Map<Variant, ColdStartCpuProfile>> cpu = profiles(launcher, jdks, work,
                         agent.get(), quick ? 1 : PROFILED_RUNS);
                 String unit = "ms of CPU (median of " + (quick ? 1 : PROFILED_RUNS) + ")";
-                perJdk(results, jdks, jdk -> cpu("cpu-all", "CPU time of all threads, default JVM (async-profiler)",
+                perJdk(results, jdks, jdk -> row("cpu-all", "CPU time of all threads, default JVM (async-profiler)",
                         jdk, unit, cpu.get(jdk), ColdStartCpuProfile::allMs, List.of()));
-                perJdk(results, jdks, jdk -> cpu("cpu-jit", "of which JIT compiler threads", jdk, unit, cpu.get(jdk),
+                perJdk(results, jdks, jdk -> row("cpu-jit", "of which JIT compiler threads", jdk, unit, cpu.get(jdk),
                         ColdStartCpuProfile::jitMs, List.of()));
-                perJdk(results, jdks, jdk -> cpu("cpu-application", "of which the other threads (application, pool,"
+                perJdk(results, jdks, jdk -> row("cpu-application", "of which the other threads (application, pool,"
                         + " JVM service)", jdk, unit, cpu.get(jdk), ColdStartCpuProfile::applicationMs,
                         cpuNotes(jdk, cpu.get(jdk))));
-                perJdk(results, jdks, jdk -> cpu("cpu-txfn", "of which in txfn's own code (core and adapter; its"
+                perJdk(results, jdks, jdk -> row("cpu-txfn", "of which in txfn's own code (core and adapter; its"
                         + " frame innermost among the libraries')", jdk, unit, cpu.get(jdk),
                         ColdStartCpuProfile::txfnMs, List.of()));
             }
@@ -357,21 +357,18 @@ public final class ColdStartMeasure implements Measure {
                 "ms (median of " + runs + ")", figures, ratios(figures), notes);
     }
 
-    private static CaseResult cpu(String name, String description, ColdStartJdk jdk, String unit,
-            Map<Variant, ColdStartCpuProfile> profiles, ToDoubleFunction<ColdStartCpuProfile> figure,
-            List<String> notes) {
-        Map<String, Number> figures = new LinkedHashMap<>();
-        profiles.forEach((v, p) -> figures.put(v.key, figure.applyAsDouble(p)));
-        return new CaseResult("cold-start", name + "-" + jdk.key(), description + ", " + jdk.label(), unit, figures,
-                ratios(figures), notes);
-    }
-
     private static CaseResult classes(String name, String description, ColdStartJdk jdk,
             Map<Variant, ClassLoadCensus> census, Function<ClassLoadCensus, Integer> count, List<String> notes) {
+        return row(name, description, jdk, "classes", census, count, notes);
+    }
+
+    /** One row of the variants' figures, each read off what was measured of it. */
+    private static <T> CaseResult row(String name, String description, ColdStartJdk jdk, String unit,
+            Map<Variant, T> measured, Function<T, ? extends Number> figure, List<String> notes) {
         Map<String, Number> figures = new LinkedHashMap<>();
-        census.forEach((v, c) -> figures.put(v.key, count.apply(c)));
-        return new CaseResult("cold-start", name + "-" + jdk.key(), description + ", " + jdk.label(), "classes",
-                figures, ratios(figures), notes);
+        measured.forEach((v, m) -> figures.put(v.key, figure.apply(m)));
+        return new CaseResult("cold-start", name + "-" + jdk.key(), description + ", " + jdk.label(), unit, figures,
+                ratios(figures), notes);
     }
 
     /**
